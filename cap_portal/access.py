@@ -1,0 +1,183 @@
+"""Who may do what: the one permission mechanism of the portal.
+
+Every domain model declares an :class:`AccessPolicy`: which roles may view, add, change and
+delete it, and the lookup path from the model to its Party. ``Model.objects.restrict(user,
+action)`` turns the policy into a queryset filter; the base UI views and the base API viewsets
+apply it, so nothing is re-checked by hand in a view. An object outside the restricted queryset
+answers 404; a role that may never take an action on a model answers 403.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The roles of DOMAIN.md. Secretariat roles are global; the others are held for a Party."""
+
+    CASE_MANAGER = "case_manager", _("Secretariat case manager")
+    SECRETARIAT_VIEWER = "secretariat_viewer", _("Secretariat viewer")
+    MA_FOCAL_POINT = "ma_focal_point", _("Management Authority focal point")
+    SA_FOCAL_POINT = "sa_focal_point", _("Scientific Authority / enforcement focal point")
+    DONOR_OBSERVER = "donor_observer", _("Donor observer")
+
+
+SECRETARIAT_ROLES = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
+PARTY_ROLES = frozenset({Role.MA_FOCAL_POINT, Role.SA_FOCAL_POINT})
+ALL_ROLES = frozenset(Role)
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    ADD = "add", _("add")
+    CHANGE = "change", _("change")
+    DELETE = "delete", _("delete")
+
+
+ACTION_FOR_METHOD = {
+    "GET": Action.VIEW,
+    "HEAD": Action.VIEW,
+    "OPTIONS": Action.VIEW,
+    "POST": Action.ADD,
+    "PUT": Action.CHANGE,
+    "PATCH": Action.CHANGE,
+    "DELETE": Action.DELETE,
+}
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """The roles a user holds: global roles, and Party-scoped roles with their Party ids."""
+
+    global_roles: frozenset[str]
+    party_roles: dict[str, frozenset[int]]
+
+    def parties_for(self, roles) -> set[int]:
+        ids: set[int] = set()
+        for role in roles:
+            ids |= self.party_roles.get(role, frozenset())
+        return ids
+
+    @property
+    def is_secretariat(self) -> bool:
+        return bool(self.global_roles & SECRETARIAT_ROLES)
+
+
+def get_user_roles(user) -> UserRoles:
+    """The user's roles, read once per user object (one query) and cached on it."""
+    if not getattr(user, "is_authenticated", False):
+        return UserRoles(frozenset(), {})
+    cached = getattr(user, "_cap_roles", None)
+    if cached is not None:
+        return cached
+    from parties.models import RoleAssignment
+
+    global_roles: set[str] = set()
+    party_roles: dict[str, set[int]] = defaultdict(set)
+    if user.is_superuser:
+        global_roles.add(Role.CASE_MANAGER)
+    for role, party_id in RoleAssignment.objects.filter(user=user).values_list("role", "party_id"):
+        if party_id is None:
+            global_roles.add(role)
+        else:
+            party_roles[role].add(party_id)
+    roles = UserRoles(frozenset(global_roles), {k: frozenset(v) for k, v in party_roles.items()})
+    user._cap_roles = roles
+    return roles
+
+
+def forget_user_roles(user) -> None:
+    """Drop the cached roles after they change (services that assign roles call this)."""
+    if hasattr(user, "_cap_roles"):
+        del user._cap_roles
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """Which roles may take each action on a model, and how the model reaches its Party.
+
+    ``party_path`` is the ORM lookup from the model to ``parties.Party`` ("party",
+    "workplan__cap_case__party"; "" for Party itself). Global roles (the Secretariat) act on
+    every object; Party roles act on objects of the Parties they hold the role for.
+    ``public_view`` lets every signed-in user view every object (e.g. the Parties registry).
+    """
+
+    party_path: str | None
+    view: frozenset = field(default_factory=frozenset)
+    add: frozenset = field(default_factory=frozenset)
+    change: frozenset = field(default_factory=frozenset)
+    delete: frozenset = field(default_factory=frozenset)
+    public_view: bool = False
+
+    def roles_for(self, action: str) -> frozenset:
+        return getattr(self, str(action))
+
+    def allows(self, user, action: str) -> bool:
+        """Whether the user may take the action on some object of the model (model level)."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if action == Action.VIEW and self.public_view:
+            return True
+        roles = get_user_roles(user)
+        allowed = self.roles_for(action)
+        if roles.global_roles & allowed:
+            return True
+        return bool(self.party_path is not None and roles.parties_for(allowed))
+
+    def q(self, user, action: str) -> Q | None:
+        """The filter on the model for the user and action; ``None`` when nothing is allowed."""
+        if not getattr(user, "is_authenticated", False):
+            return None
+        if action == Action.VIEW and self.public_view:
+            return Q()
+        roles = get_user_roles(user)
+        allowed = self.roles_for(action)
+        if roles.global_roles & allowed:
+            return Q()
+        if self.party_path is None:
+            return None
+        party_ids = roles.parties_for(allowed)
+        if not party_ids:
+            return None
+        lookup = f"{self.party_path}__in" if self.party_path else "pk__in"
+        return Q(**{lookup: sorted(party_ids)})
+
+    def party_of(self, obj):
+        """The Party an object (saved or not) belongs to, following ``party_path``."""
+        if self.party_path is None:
+            return None
+        if self.party_path == "":
+            return obj
+        current = obj
+        for part in self.party_path.split("__"):
+            current = getattr(current, part, None)
+            if current is None:
+                return None
+        return current
+
+    def permits(self, user, action: str, obj) -> bool:
+        """Whether the user may take the action on this object, saved or about to be saved."""
+        if not self.allows(user, action):
+            return False
+        roles = get_user_roles(user)
+        if action == Action.VIEW and self.public_view:
+            return True
+        if roles.global_roles & self.roles_for(action):
+            return True
+        party = self.party_of(obj)
+        return party is not None and party.pk in roles.parties_for(self.roles_for(action))
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows how to narrow itself to what a user may see or touch."""
+
+    def restrict(self, user, action: str = Action.VIEW):
+        q = self.model.access_policy.q(user, action)
+        if q is None:
+            return self.none()
+        return self.filter(q)

@@ -1,0 +1,46 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cap_portal.access import Action
+
+
+class BaseModelSerializer(serializers.ModelSerializer):
+    """Restricts related-object choices to what the user may see, and refuses to write an
+    object into a Party the user may not write to (400 naming the field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:
+            return
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None and hasattr(field, "child_relation"):
+                queryset = field.child_relation.queryset
+                target = field.child_relation
+            else:
+                target = field
+            if queryset is not None and hasattr(queryset, "restrict"):
+                target.queryset = queryset.restrict(request.user, Action.VIEW)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        request = self.context.get("request")
+        policy = self.Meta.model.access_policy
+        if request is None or not policy.party_path:
+            return attrs
+        action = Action.CHANGE if self.instance is not None else Action.ADD
+        # Build the object as it would be saved, to find the Party it would belong to.
+        probe = self.Meta.model(**{k: v for k, v in attrs.items() if not self._is_many(k)})
+        if self.instance is not None:
+            for field in self.Meta.model._meta.concrete_fields:
+                if field.name not in attrs:
+                    setattr(probe, field.attname, getattr(self.instance, field.attname))
+        if not policy.permits(request.user, action, probe):
+            first = policy.party_path.split("__")[0]
+            raise serializers.ValidationError({first: _("You may not write to this Party's records.")})
+        return attrs
+
+    def _is_many(self, name):
+        field = self.fields.get(name)
+        return isinstance(field, serializers.ManyRelatedField)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CapPortalConfig(AppConfig):
+    """The project package as an app: base pieces, management commands, site templates."""
+
+    name = "cap_portal"
+    verbose_name = _("CAP Portal")

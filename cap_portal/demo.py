@@ -1,0 +1,29 @@
+"""Demo users, one per role, for the embedded default and the browser tests."""
+
+from cap_portal.access import Role
+from parties.models import Party
+from parties.services import role_assign, user_create
+
+DEMO_PASSWORD = "cap-demo-2025"
+
+# username, first, last, role, Party code (Party-scoped roles)
+DEMO_USERS = [
+    ("casemanager", "Clara", "Moreau", Role.CASE_MANAGER, None),
+    ("viewer", "Samuel", "Keller", Role.SECRETARIAT_VIEWER, None),
+    ("ma.togo", "Komlan", "Agbeko", Role.MA_FOCAL_POINT, "TG"),
+    ("sa.togo", "Afi", "Mensah", Role.SA_FOCAL_POINT, "TG"),
+    ("donor.eu", "Eva", "Lindqvist", Role.DONOR_OBSERVER, None),
+]
+
+
+def load_demo_users() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo users; returns (username, password, role label) rows."""
+    rows = []
+    for username, first, last, role, code in DEMO_USERS:
+        user = user_create(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+                           email=f"{username}@demo.example.org")
+        party = Party.objects.get(code=code) if code else None
+        role_assign(user=user, role=role, party=party)
+        label = str(Role(role).label) + (f" ({code})" if code else "")
+        rows.append((username, DEMO_PASSWORD, label))
+    return rows

@@ -1,0 +1,24 @@
+from django import forms
+
+from cap_portal.access import Action
+
+
+class BaseModelForm(forms.ModelForm):
+    """Restricts related-object choices to what the user may see; Bootstrap classes on widgets."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if user is not None and queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, Action.VIEW)
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)

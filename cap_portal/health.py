@@ -1,0 +1,46 @@
+"""/healthz: is the database answering, the broker reachable, a worker alive?"""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from cap_portal.celery import app as celery_app
+
+
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as error:  # any failure is a health finding, not a crash
+        return {"ok": False, "error": str(error)}
+
+
+def check_broker() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "in-process"}
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return {"ok": True, "mode": "broker", "transport": conn.transport_cls}
+    except Exception as error:
+        return {"ok": False, "error": str(error)}
+
+
+def check_worker() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "mode": "in-process", "workers": 0}
+    try:
+        replies = celery_app.control.ping(timeout=1.0) or []
+    except Exception as error:
+        return {"ok": False, "error": str(error)}
+    return {"ok": bool(replies), "workers": len(replies)}
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from cap_portal.demo import load_demo_users
+from cap_portal.sample import load_sample_portfolio
+
+
+class Command(BaseCommand):
+    help = "Load all CITES Parties, the SC78 sample portfolio and the demo users (idempotent)."
+
+    def handle(self, *args, **options):
+        load_sample_portfolio()
+        rows = load_demo_users()
+        self.stdout.write(self.style.SUCCESS("Sample portfolio loaded. Demo users:"))
+        width = max(len(r[0]) for r in rows)
+        for username, password, role in rows:
+            self.stdout.write(f"  {username.ljust(width)}  password: {password}   {role}")

@@ -1,0 +1,137 @@
+"""Base UI views. Each restricts its queryset to what the user may take its action on, so an
+object outside it answers 404, exactly as in the API; a role that may never take the action
+gets 403. Writes go through the generic services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from django_filters.views import FilterView
+
+from cap_portal import services
+from cap_portal.access import Action
+
+
+class RestrictedViewMixin(LoginRequiredMixin):
+    access_action: str = Action.VIEW
+
+    def get_model(self):
+        return self.model or self.queryset.model
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.get_model().access_policy.allows(
+            request.user, self.access_action
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, self.access_action)
+
+
+class ObjectListView(RestrictedViewMixin, FilterView):
+    """A filtered, paginated list; the FilterSet is the one the API uses."""
+
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.for_table() if hasattr(queryset, "for_table") else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        context["filters_active"] = any(v for k, v in query.items() if k != "page")
+        context["can_add"] = self.get_model().access_policy.allows(self.request.user, Action.ADD)
+        return context
+
+
+class ObjectDetailView(RestrictedViewMixin, generic.DetailView):
+    pass
+
+
+class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
+    """Create (no pk/slug in the URL) or edit an object through the generic services."""
+
+    template_name = "generic/object_edit.html"
+
+    @property
+    def is_create(self):
+        return self.pk_url_kwarg not in self.kwargs and self.slug_url_kwarg not in self.kwargs
+
+    @property
+    def access_action(self):
+        return Action.ADD if self.is_create else Action.CHANGE
+
+    def get_object(self, queryset=None):
+        if self.is_create:
+            return self.get_model()(**self.get_initial_object_values())
+        return super().get_object(queryset)
+
+    def get_initial_object_values(self) -> dict:
+        """Values preset on a new object (e.g. its Party, from the URL)."""
+        return {}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        model = self.get_model()
+        policy = model.access_policy
+        # form.instance already carries the submitted values: check the Party it would belong to.
+        if not policy.permits(self.request.user, self.access_action, form.instance):
+            field = (policy.party_path or "").split("__")[0]
+            form.add_error(field if field in form.fields else None, _("You may not write to this Party's records."))
+            return self.form_invalid(form)
+        data = dict(form.cleaned_data)
+        try:
+            if self.is_create:
+                data.update(self.get_initial_object_values())
+                self.object = services.object_create(model=model, user=self.request.user, data=data)
+                messages.success(self.request, _("%(object)s was created.") % {"object": self.object})
+            else:
+                self.object = services.object_update(instance=self.object, user=self.request.user, data=data)
+                messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
+        except DjangoValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_create"] = self.is_create
+        context["model_name"] = self.get_model()._meta.verbose_name
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def get_cancel_url(self):
+        if not self.is_create:
+            return self.object.get_absolute_url()
+        return self.request.GET.get("return_url") or "/"
+
+
+class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
+    access_action = Action.DELETE
+    template_name = "generic/object_confirm_delete.html"
+
+    def form_valid(self, form):
+        target = str(self.object)
+        success_url = self.get_success_url()
+        services.object_delete(instance=self.object, user=self.request.user)
+        messages.success(self.request, _("%(object)s was deleted.") % {"object": target})
+        return HttpResponseRedirect(success_url)
+
+
+def _add_errors(form, error: DjangoValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

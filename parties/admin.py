@@ -1,0 +1,32 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Authority, Contact, Party, RoleAssignment
+
+
+class AuthorityInline(admin.TabularInline):
+    model = Authority
+    extra = 0
+
+
+@admin.register(Party)
+class PartyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "region", "is_ldc", "is_lldc", "is_sids", "language"]
+    list_filter = ["region", "is_ldc", "is_lldc", "is_sids", "language"]
+    search_fields = ["name", "code"]
+    inlines = [AuthorityInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "party", "authority", "email", "is_focal_point"]
+    list_filter = ["is_focal_point", "party__region"]
+    search_fields = ["name", "email", "party__name"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "party"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "party__name"]
+    autocomplete_fields = ["party"]

@@ -1,0 +1,67 @@
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from cap_portal.api.serializers import BaseModelSerializer
+from parties.models import Authority, Contact, Party
+
+
+class PartySerializer(BaseModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:party-detail", lookup_field="code")
+    code = CountryField()
+
+    class Meta:
+        model = Party
+        fields = [
+            "url",
+            "id",
+            "code",
+            "name",
+            "region",
+            "is_ldc",
+            "is_lldc",
+            "is_sids",
+            "language",
+            "created",
+            "updated",
+        ]
+
+
+class PartyRelatedField(serializers.SlugRelatedField):
+    """A Party written and shown by its ISO code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Party.objects.all())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.upper()
+        return super().to_internal_value(data)
+
+
+class AuthoritySerializer(BaseModelSerializer):
+    party = PartyRelatedField()
+
+    class Meta:
+        model = Authority
+        fields = ["id", "party", "kind", "name", "address", "email", "phone", "website", "created", "updated"]
+
+
+class ContactSerializer(BaseModelSerializer):
+    party = PartyRelatedField()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "party",
+            "authority",
+            "name",
+            "position",
+            "email",
+            "phone",
+            "is_focal_point",
+            "created",
+            "updated",
+        ]

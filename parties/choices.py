@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """The six CITES regions."""
+
+    AFRICA = "africa", _("Africa")
+    ASIA = "asia", _("Asia")
+    CENTRAL_SOUTH_AMERICA_CARIBBEAN = (
+        "central_south_america_caribbean",
+        _("Central and South America and the Caribbean"),
+    )
+    EUROPE = "europe", _("Europe")
+    NORTH_AMERICA = "north_america", _("North America")
+    OCEANIA = "oceania", _("Oceania")
+
+
+class WorkingLanguage(models.TextChoices):
+    """CITES's three working languages."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
+class AuthorityKind(models.TextChoices):
+    MANAGEMENT = "management", _("Management Authority")
+    SCIENTIFIC = "scientific", _("Scientific Authority")
+    ENFORCEMENT = "enforcement", _("Enforcement focal point")

@@ -1,0 +1,61 @@
+"""One FilterSet per model, shared by the API, the UI list pages and selectors."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuthorityKind, Region, WorkingLanguage
+from .models import Authority, Contact, Party
+
+
+class PartyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    region = django_filters.MultipleChoiceFilter(choices=Region.choices, label=_("CITES region"))
+    language = django_filters.MultipleChoiceFilter(choices=WorkingLanguage.choices, label=_("Working language"))
+    is_ldc = django_filters.BooleanFilter(label=_("LDC"))
+    is_lldc = django_filters.BooleanFilter(label=_("LLDC"))
+    is_sids = django_filters.BooleanFilter(label=_("SIDS"))
+
+    class Meta:
+        model = Party
+        fields = ["q", "region", "language", "is_ldc", "is_lldc", "is_sids"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+
+
+class PartyScopedFilterSet(django_filters.FilterSet):
+    """Base for records that belong to a Party: filter by the Party's ISO code(s)."""
+
+    party = django_filters.ModelMultipleChoiceFilter(
+        field_name="party",
+        to_field_name="code",
+        queryset=Party.objects.all(),
+        label=_("Party"),
+    )
+
+
+class AuthorityFilterSet(PartyScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=AuthorityKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Authority
+        fields = ["q", "party", "kind"]
+
+
+class ContactFilterSet(PartyScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Contact
+        fields = ["q", "party", "authority", "is_focal_point"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value) | Q(position__icontains=value))

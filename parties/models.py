@@ -1,0 +1,189 @@
+"""The Parties registry: CITES Parties, their authorities and contacts, and who holds which role."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cap_portal.access import ALL_ROLES, PARTY_ROLES, AccessPolicy, Role
+from cap_portal.models import BaseModel
+
+from .choices import AuthorityKind, Region, WorkingLanguage
+
+CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
+SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
+MAINTAINERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
+
+
+class Party(BaseModel):
+    """A State (or the European Union) party to CITES, looked up by its ISO 3166-1 alpha-2 code."""
+
+    code = CountryField(_("ISO code"), unique=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. TG."))
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    region = models.CharField(_("CITES region"), max_length=40, choices=Region.choices)
+    is_ldc = models.BooleanField(_("least developed country (LDC)"), default=False)
+    is_lldc = models.BooleanField(_("landlocked developing country (LLDC)"), default=False)
+    is_sids = models.BooleanField(_("small island developing State (SIDS)"), default=False)
+    language = models.CharField(
+        _("working language"), max_length=2, choices=WorkingLanguage.choices, default=WorkingLanguage.ENGLISH
+    )
+
+    # The registry is public knowledge: every signed-in user may read it; only case managers edit it.
+    access_policy = AccessPolicy(
+        party_path="",
+        view=ALL_ROLES,
+        add=CASE_MANAGER_ONLY,
+        change=CASE_MANAGER_ONLY,
+        delete=CASE_MANAGER_ONLY,
+        public_view=True,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Party")
+        verbose_name_plural = _("Parties")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = str(self.code).upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("parties:party_detail", kwargs={"code": self.code})
+
+
+class Authority(BaseModel):
+    """A CITES authority of a Party: its Management or Scientific Authority or enforcement focal point."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="authorities", verbose_name=_("Party"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AuthorityKind.choices)
+    name = models.CharField(_("institution"), max_length=255)
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Sample data invented where the documents give none.")
+    )
+
+    access_policy = AccessPolicy(
+        party_path="party",
+        view=SECRETARIAT | PARTY_ROLES,
+        add=MAINTAINERS,
+        change=MAINTAINERS,
+        delete=MAINTAINERS,
+    )
+
+    class Meta:
+        ordering = ["party__name", "kind", "name"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "kind", "name"], name="authority_unique_per_party"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return reverse("parties:party_detail", kwargs={"code": self.party.code}) + f"#authority-{self.pk}"
+
+
+class Contact(BaseModel):
+    """A person at a Party's authority with whom the Secretariat works."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Party"))
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("authority"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    is_focal_point = models.BooleanField(_("CAP focal point"), default=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Sample data invented where the documents give none.")
+    )
+
+    access_policy = AccessPolicy(
+        party_path="party",
+        view=SECRETARIAT | PARTY_ROLES,
+        add=MAINTAINERS,
+        change=MAINTAINERS,
+        delete=MAINTAINERS,
+    )
+
+    class Meta:
+        ordering = ["party__name", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.authority_id and self.party_id and self.authority.party_id != self.party_id:
+            raise ValidationError({"authority": _("The authority must belong to the same Party.")})
+
+    def get_absolute_url(self):
+        return reverse("parties:party_detail", kwargs={"code": self.party.code}) + f"#contact-{self.pk}"
+
+
+class RoleAssignment(BaseModel):
+    """A role a user holds: globally (Secretariat) or for one Party (focal points).
+
+    A user may hold several, e.g. MA focal point for two Parties. Donor observers are scoped
+    to the donors they represent once the funding records exist.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cap_roles", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("Party"),
+    )
+
+    access_policy = AccessPolicy(
+        party_path="party",
+        view=SECRETARIAT,
+        add=CASE_MANAGER_ONLY,
+        change=CASE_MANAGER_ONLY,
+        delete=CASE_MANAGER_ONLY,
+    )
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "party"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(party__isnull=True), name="global_role_unique"
+            ),
+        ]
+
+    def __str__(self):
+        if self.party_id:
+            return f"{self.user} — {self.get_role_display()} ({self.party})"
+        return f"{self.user} — {self.get_role_display()}"
+
+    def clean(self):
+        if self.role in PARTY_ROLES and not self.party_id:
+            raise ValidationError({"party": _("A focal point role is held for a Party: choose one.")})
+        if self.role in (Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER) and self.party_id:
+            raise ValidationError({"party": _("Secretariat roles are global: leave the Party empty.")})

@@ -1,0 +1,72 @@
+"""Writes for the Parties registry beyond plain CRUD: loading the CITES list, assigning roles."""
+
+import csv
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cap_portal.access import forget_user_roles
+
+from .models import Party, RoleAssignment
+
+PARTIES_CSV = Path(__file__).resolve().parent / "data" / "cites_parties.csv"
+
+
+@transaction.atomic
+def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
+    """Create or update every Party listed in the CSV (code,name,region,ldc,lldc,sids,language).
+
+    Idempotent: a second run changes nothing. Returns (created, updated).
+    """
+    created = updated = 0
+    existing = {p.code.code: p for p in Party.objects.all()}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            values = {
+                "name": row["name"].strip(),
+                "region": row["region"].strip(),
+                "is_ldc": row["ldc"].strip() == "1",
+                "is_lldc": row["lldc"].strip() == "1",
+                "is_sids": row["sids"].strip() == "1",
+                "language": row["language"].strip(),
+            }
+            code = row["code"].strip().upper()
+            party = existing.get(code)
+            if party is None:
+                party = Party(code=code, **values)
+                party.full_clean()
+                party._history_user = user
+                party.save()
+                created += 1
+            elif any(getattr(party, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(party, key, value)
+                party.full_clean()
+                party._history_user = user
+                party.save()
+                updated += 1
+    return created, updated
+
+
+@transaction.atomic
+def role_assign(*, user, role: str, party: Party | None = None, by=None) -> RoleAssignment:
+    """Give ``user`` a role (for ``party`` when the role is Party-scoped). Idempotent."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, party=party).first()
+    if assignment is None:
+        assignment = RoleAssignment(user=user, role=role, party=party)
+        assignment.full_clean()
+        assignment._history_user = by
+        assignment.save()
+    forget_user_roles(user)
+    return assignment
+
+
+def user_create(*, username: str, password: str, first_name: str = "", last_name: str = "", email: str = ""):
+    """Create a user, or reset the password of an existing one (demo and tests)."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name, user.email = first_name, last_name, email
+    user.set_password(password)
+    user.save()
+    return user

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Refresh static/vendor/ from the npm registry packages named in package.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --ignore-scripts
+rm -rf static/vendor/bootstrap static/vendor/bootstrap-icons
+mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/bootstrap-icons/fonts
+cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/css/
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/js/
+cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
+cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/
+echo "static/vendor refreshed"
