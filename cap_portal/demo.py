@@ -20,8 +20,13 @@ def load_demo_users() -> list[tuple[str, str, str]]:
     """Create (or reset) the demo users; returns (username, password, role label) rows."""
     rows = []
     for username, first, last, role, code in DEMO_USERS:
-        user = user_create(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                           email=f"{username}@demo.example.org")
+        user = user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.example.org",
+        )
         party = Party.objects.get(code=code) if code else None
         role_assign(user=user, role=role, party=party)
         label = str(Role(role).label) + (f" ({code})" if code else "")

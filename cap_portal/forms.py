@@ -1,10 +1,21 @@
 from django import forms
+from django.db import models
 
 from cap_portal.access import Action
 
 
+def formfield_for(field, **kwargs):
+    # Web addresses typed without a scheme are taken as https (Django 6's default, now).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class BaseModelForm(forms.ModelForm):
     """Restricts related-object choices to what the user may see; Bootstrap classes on widgets."""
+
+    class Meta:
+        formfield_callback = formfield_for  # subclasses write `class Meta(BaseModelForm.Meta)`
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,4 +43,6 @@ def check_worker() -> dict:
 def healthz(request):
     checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503
+    )

@@ -88,7 +88,9 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
         # form.instance already carries the submitted values: check the Party it would belong to.
         if not policy.permits(self.request.user, self.access_action, form.instance):
             field = (policy.party_path or "").split("__")[0]
-            form.add_error(field if field in form.fields else None, _("You may not write to this Party's records."))
+            form.add_error(
+                field if field in form.fields else None, _("You may not write to this Party's records.")
+            )
             return self.form_invalid(form)
         data = dict(form.cleaned_data)
         try:

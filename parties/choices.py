@@ -28,3 +28,10 @@ class AuthorityKind(models.TextChoices):
     MANAGEMENT = "management", _("Management Authority")
     SCIENTIFIC = "scientific", _("Scientific Authority")
     ENFORCEMENT = "enforcement", _("Enforcement focal point")
+
+
+def country_code_choices():
+    """ISO 3166-1 alpha-2 codes accepted for a Party (django-countries, plus the EU override)."""
+    from django_countries import countries
+
+    return [(country.code, country.name) for country in countries]

@@ -11,7 +11,9 @@ from .models import Authority, Contact, Party
 class PartyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, label=_("CITES region"))
-    language = django_filters.MultipleChoiceFilter(choices=WorkingLanguage.choices, label=_("Working language"))
+    language = django_filters.MultipleChoiceFilter(
+        choices=WorkingLanguage.choices, label=_("Working language")
+    )
     is_ldc = django_filters.BooleanFilter(label=_("LDC"))
     is_lldc = django_filters.BooleanFilter(label=_("LLDC"))
     is_sids = django_filters.BooleanFilter(label=_("SIDS"))
@@ -58,4 +60,6 @@ class ContactFilterSet(PartyScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value) | Q(position__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(email__icontains=value) | Q(position__icontains=value)
+        )

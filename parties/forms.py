@@ -4,19 +4,19 @@ from .models import Authority, Contact, Party
 
 
 class PartyForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Party
         fields = ["code", "name", "region", "is_ldc", "is_lldc", "is_sids", "language"]
 
 
 class AuthorityForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Authority
         fields = ["kind", "name", "address", "email", "phone", "website"]
 
 
 class ContactForm(BaseModelForm):
-    class Meta:
+    class Meta(BaseModelForm.Meta):
         model = Contact
         fields = ["authority", "name", "position", "email", "phone", "is_focal_point"]
 

@@ -59,7 +59,9 @@ class Party(BaseModel):
 class Authority(BaseModel):
     """A CITES authority of a Party: its Management or Scientific Authority or enforcement focal point."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="authorities", verbose_name=_("Party"))
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="authorities", verbose_name=_("Party")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AuthorityKind.choices)
     name = models.CharField(_("institution"), max_length=255)
     address = models.TextField(_("address"), blank=True)
@@ -96,7 +98,9 @@ class Authority(BaseModel):
 class Contact(BaseModel):
     """A person at a Party's authority with whom the Secretariat works."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Party"))
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Party")
+    )
     authority = models.ForeignKey(
         Authority,
         on_delete=models.SET_NULL,

@@ -15,28 +15,52 @@ M, S, E = AuthorityKind.MANAGEMENT, AuthorityKind.SCIENTIFIC, AuthorityKind.ENFO
 # code: [(kind, institution, contact name, position)]
 AUTHORITIES = {
     "KH": [
-        (M, "Forestry Administration, Ministry of Agriculture, Forestry and Fisheries", "Sokha Chan", "Director"),
+        (
+            M,
+            "Forestry Administration, Ministry of Agriculture, Forestry and Fisheries",
+            "Sokha Chan",
+            "Director",
+        ),
         (S, "Royal University of Phnom Penh, Centre for Biodiversity Conservation", "Dara Kim", "Lecturer"),
         (E, "Wildlife Crime Unit, Forestry Administration", "Vannak Sok", "Head of unit"),
     ],
     "GN": [
         (M, "Direction nationale des Eaux et Forêts", "Mamadou Diallo", "Directeur national"),
-        (S, "Centre d'Étude et de Recherche en Environnement, Université de Conakry", "Fatoumata Camara", "Chercheuse"),
+        (
+            S,
+            "Centre d'Étude et de Recherche en Environnement, Université de Conakry",
+            "Fatoumata Camara",
+            "Chercheuse",
+        ),
         (E, "Office central de lutte contre le trafic de faune", "Ibrahima Bah", "Commissaire"),
     ],
     "LA": [
-        (M, "Department of Forestry, Ministry of Agriculture and Forestry", "Khamla Phommavong", "Deputy Director"),
+        (
+            M,
+            "Department of Forestry, Ministry of Agriculture and Forestry",
+            "Khamla Phommavong",
+            "Deputy Director",
+        ),
         (S, "Faculty of Forest Science, National University of Laos", "Souksavanh Keo", "Professor"),
         (E, "Department of Forest Inspection", "Bounmy Vongsa", "Chief inspector"),
     ],
     "NG": [
         (M, "Federal Ministry of Environment, Department of Forestry", "Adaeze Okafor", "Deputy Director"),
         (S, "Forestry Research Institute of Nigeria", "Tunde Adeyemi", "Research officer"),
-        (E, "National Environmental Standards and Regulations Enforcement Agency", "Musa Ibrahim", "Enforcement lead"),
+        (
+            E,
+            "National Environmental Standards and Regulations Enforcement Agency",
+            "Musa Ibrahim",
+            "Enforcement lead",
+        ),
     ],
     "SB": [
-        (M, "Ministry of Environment, Climate Change, Disaster Management and Meteorology",
-         "Grace Tanito", "Chief Conservation Officer"),
+        (
+            M,
+            "Ministry of Environment, Climate Change, Disaster Management and Meteorology",
+            "Grace Tanito",
+            "Chief Conservation Officer",
+        ),
         (S, "Ministry of Fisheries and Marine Resources", "John Kilua", "Principal Fisheries Officer"),
         (E, "Royal Solomon Islands Police Force", "Peter Ramo", "Inspector"),
     ],
@@ -46,15 +70,30 @@ AUTHORITIES = {
         (E, "Customs Suriname", "Ricardo Wijngaarde", "Customs officer"),
     ],
     "TG": [
-        (M, "Direction des Ressources forestières, Ministère de l'Environnement et des Ressources forestières",
-         "Komlan Agbeko", "Directeur"),
+        (
+            M,
+            "Direction des Ressources forestières, "
+            "Ministère de l'Environnement et des Ressources forestières",
+            "Komlan Agbeko",
+            "Directeur",
+        ),
         (S, "Faculté des Sciences, Université de Lomé", "Afi Mensah", "Enseignante-chercheuse"),
-        (E, "Brigade de Contrôle et de Répression, Direction des Ressources forestières", "Yao Kodjo", "Chef de brigade"),
+        (
+            E,
+            "Brigade de Contrôle et de Répression, Direction des Ressources forestières",
+            "Yao Kodjo",
+            "Chef de brigade",
+        ),
     ],
     "VN": [
         (M, "CITES Management Authority of Viet Nam", "Nguyen Thi Lan", "Deputy Director"),
         (S, "Institute of Ecology and Biological Resources", "Tran Van Minh", "Researcher"),
-        (E, "Environmental Police Department, Ministry of Public Security", "Le Quang Huy", "Lieutenant Colonel"),
+        (
+            E,
+            "Environmental Police Department, Ministry of Public Security",
+            "Le Quang Huy",
+            "Lieutenant Colonel",
+        ),
     ],
 }
 BENEFICIARY_CODES = tuple(AUTHORITIES)

@@ -29,9 +29,13 @@ class PartyDetailView(ObjectDetailView):
         context["contacts"] = (
             Contact.objects.restrict(user, Action.VIEW).filter(party=party).select_related("authority")
         )
-        context["can_see_authorities"] = Authority.access_policy.permits(user, Action.VIEW, Authority(party=party))
+        context["can_see_authorities"] = Authority.access_policy.permits(
+            user, Action.VIEW, Authority(party=party)
+        )
         context["can_edit_party"] = Party.access_policy.permits(user, Action.CHANGE, party)
-        context["can_edit_authorities"] = Authority.access_policy.permits(user, Action.CHANGE, Authority(party=party))
+        context["can_edit_authorities"] = Authority.access_policy.permits(
+            user, Action.CHANGE, Authority(party=party)
+        )
         context["is_own_party"] = party.pk in get_user_roles(user).parties_for(PARTY_ROLES)
         context["history"] = party.history.select_related("history_user")[:10]
         return context
@@ -48,7 +52,9 @@ class PartyScopedEditView(ObjectEditView):
     """Create a record for the Party named in the URL, or edit one by its id."""
 
     def get_party(self):
-        return get_object_or_404(Party.objects.restrict(self.request.user, Action.VIEW), code=self.kwargs["code"])
+        return get_object_or_404(
+            Party.objects.restrict(self.request.user, Action.VIEW), code=self.kwargs["code"]
+        )
 
     def get_initial_object_values(self):
         return {"party": self.get_party()}

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class WorkplansConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'workplans'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "workplans"

@@ -39,6 +39,9 @@ class PartyRelatedField(serializers.SlugRelatedField):
             data = data.upper()
         return super().to_internal_value(data)
 
+    def to_representation(self, obj):
+        return str(obj.code)
+
 
 class AuthoritySerializer(BaseModelSerializer):
     party = PartyRelatedField()

@@ -25,12 +25,23 @@ class Command(BaseCommand):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             self.stdout.write("Background work runs in-process (no REDIS_URL set).")
         else:
-            self.stdout.write("Starting a Celery worker against %s" % settings.CELERY_BROKER_URL)
+            self.stdout.write(f"Starting a Celery worker against {settings.CELERY_BROKER_URL}")
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "cap_portal", "worker", "--loglevel=INFO",
-                 "--concurrency=1", "--beat"],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "cap_portal",
+                    "worker",
+                    "--loglevel=INFO",
+                    "--concurrency=1",
+                    "--beat",
+                ],
             )
-        self.stdout.write(self.style.SUCCESS(f"CAP Portal on http://{options['addrport']}/  (API docs: /api/docs/)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"CAP Portal on http://{options['addrport']}/  (API docs: /api/docs/)")
+        )
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:

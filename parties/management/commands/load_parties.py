@@ -4,7 +4,9 @@ from parties.services import PARTIES_CSV, parties_load
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) every CITES Party with its region and flags from parties/data/cites_parties.csv."
+    help = (
+        "Load (or refresh) every CITES Party with its region and flags from parties/data/cites_parties.csv."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(PARTIES_CSV), help="CSV file to load")

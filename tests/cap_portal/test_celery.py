@@ -1,0 +1,24 @@
+"""Celery on a real Redis broker: a worker runs the tasks the portal sends."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from cap_portal.celery import app
+from cap_portal.tasks import ping
+
+
+@pytest.mark.redis
+def test_a_redis_backed_worker_runs_tasks_and_answers_health_checks(redis_url, client, settings):
+    """With REDIS_URL, a task goes through Redis to a worker; /healthz then reports the worker."""
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = ping.delay("hello")
+            assert result.get(timeout=20) == "pong: hello"
+            body = client.get("/healthz").json()
+            assert body["checks"]["broker"]["ok"] is True
+            assert body["checks"]["worker"]["ok"] is True
+            assert body["checks"]["worker"]["workers"] >= 1
+    finally:
+        app.conf.update(task_always_eager=True)

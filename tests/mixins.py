@@ -1,0 +1,298 @@
+"""Generic test mixins, after NetBox's: a model's API and UI tests only declare.
+
+A test class declares the model, how to make an object for a Party, what to send, and the
+expected access per action and role — ``ALL`` (every Party), ``OWN`` (the role's own Party only)
+or ``NONE`` (the role may never take the action). Expectations are written out by hand in each
+test class, never read from the access policies they check.
+"""
+
+import pytest
+from django.urls import reverse
+
+ALL, OWN, NONE = "all", "own", "none"
+ROLES = [
+    "anonymous",
+    "case_manager",
+    "secretariat_viewer",
+    "ma_focal_point",
+    "sa_focal_point",
+    "donor_observer",
+]
+SIGNED_IN_ROLES = ROLES[1:]
+TARGETS = ["own", "other"]
+
+
+def expected_outcome(rule: str, target: str) -> str:
+    """'allowed', 'hidden' (outside the restricted queryset) or 'forbidden' (403)."""
+    if rule == ALL:
+        return "allowed"
+    if rule == OWN:
+        return "allowed" if target == "own" else "hidden"
+    return "forbidden"
+
+
+class APITestBase:
+    model = None
+    basename: str = ""
+    lookup_field = "pk"
+    # access[action][role] for action in view/add/change/delete; anonymous is always refused.
+    access: dict[str, dict[str, str]] = {}
+    # the field a refused write into another Party is reported on
+    party_field = "party"
+    list_queries: int | None = None
+
+    def make_object(self, party):
+        raise NotImplementedError("declare make_object(party) in the test class")
+
+    def create_payload(self, party) -> dict:
+        raise NotImplementedError("declare create_payload(party) in the test class")
+
+    def update_payload(self) -> dict:
+        raise NotImplementedError("declare update_payload() in the test class")
+
+    def lookup_value(self, obj):
+        return getattr(obj, self.lookup_field)
+
+    def list_url(self):
+        return reverse(f"api:{self.basename}-list")
+
+    def detail_url(self, obj):
+        return reverse(f"api:{self.basename}-detail", kwargs={self.lookup_field: self.lookup_value(obj)})
+
+    def client_for(self, api_client, world, role):
+        user = world.users[role]
+        if user is not None:
+            # A session, as a browser has: each request loads its user afresh, as in production.
+            api_client.force_login(user)
+        return api_client
+
+    def snapshot(self, obj):
+        obj.refresh_from_db()
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+class ListObjectsTests(APITestBase):
+    @pytest.mark.parametrize("role", ROLES)
+    def test_list_objects(self, role, world, api_client):
+        """A list shows exactly the objects the role may see: all, its own Party's, or none (403)."""
+        own, other = self.make_object(world.own), self.make_object(world.other)
+        response = self.client_for(api_client, world, role).get(self.list_url(), {"page_size": 500})
+        if role == "anonymous":
+            assert response.status_code == 401
+            return
+        rule = self.access["view"][role]
+        if rule == NONE:
+            assert response.status_code == 403
+            return
+        assert response.status_code == 200
+        ids = {row["id"] for row in response.json()["results"]}
+        assert own.pk in ids
+        assert (other.pk in ids) is (rule == ALL)
+
+    def test_list_query_count_is_constant(self, world, api_client, django_assert_num_queries):
+        """The list runs the same, pinned number of queries for 1 object and for 20."""
+        assert self.list_queries is not None, "pin list_queries"
+        client = self.client_for(api_client, world, "case_manager")
+        self.make_object(world.own)
+        with django_assert_num_queries(self.list_queries):
+            first = client.get(self.list_url())
+        for _ in range(19):
+            self.make_object(world.own)
+        with django_assert_num_queries(self.list_queries):
+            second = client.get(self.list_url())
+        assert first.status_code == second.status_code == 200
+        assert second.json()["count"] - first.json()["count"] == 19
+
+
+class GetObjectTests(APITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_get_object(self, role, target, world, api_client):
+        """Retrieve: 200 when allowed, 404 outside the role's Parties, 403 when never allowed."""
+        obj = self.make_object(world.party(target))
+        response = self.client_for(api_client, world, role).get(self.detail_url(obj))
+        if role == "anonymous":
+            assert response.status_code == 401
+            return
+        outcome = expected_outcome(self.access["view"][role], target)
+        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+        if outcome == "allowed":
+            assert response.json()["id"] == obj.pk
+
+
+class CreateObjectTests(APITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_create_object(self, role, target, world, api_client):
+        """Create: 201 when allowed; into another Party 400 naming the Party field; 403 when never allowed.
+        Nothing is written when refused."""
+        before = self.model.objects.count()
+        payload = self.create_payload(world.party(target))
+        response = self.client_for(api_client, world, role).post(self.list_url(), payload, format="json")
+        if role == "anonymous":
+            assert response.status_code == 401
+        else:
+            outcome = expected_outcome(self.access["add"][role], target)
+            if outcome == "allowed":
+                assert response.status_code == 201, response.json()
+                assert self.model.objects.count() == before + 1
+                return
+            if outcome == "hidden":
+                assert response.status_code == 400
+                assert self.party_field in {e["attr"] for e in response.json()["errors"]}
+            else:
+                assert response.status_code == 403
+        assert self.model.objects.count() == before
+
+
+class UpdateObjectTests(APITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_update_object(self, role, target, world, api_client):
+        """Update: 200 when allowed, 404 outside the role's Parties, 403 when never allowed.
+        Nothing is written when refused."""
+        obj = self.make_object(world.party(target))
+        before = self.snapshot(obj)
+        response = self.client_for(api_client, world, role).patch(
+            self.detail_url(obj), self.update_payload(), format="json"
+        )
+        if role == "anonymous":
+            assert response.status_code == 401
+        else:
+            outcome = expected_outcome(self.access["change"][role], target)
+            expected = {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+            assert response.status_code == expected, response.content
+            if outcome == "allowed":
+                after = self.snapshot(obj)
+                for key, value in self.update_payload().items():
+                    assert str(getattr(obj, key)) == str(value)
+                assert after != before
+                assert (
+                    obj.history.filter(history_type="~").latest("history_date").history_user
+                    == world.users[role]
+                )
+                return
+        assert self.snapshot(obj) == before
+
+
+class DeleteObjectTests(APITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_delete_object(self, role, target, world, api_client):
+        """Delete: 204 when allowed, 404 outside the role's Parties, 403 when never allowed.
+        Nothing is deleted when refused."""
+        obj = self.make_object(world.party(target))
+        response = self.client_for(api_client, world, role).delete(self.detail_url(obj))
+        exists = self.model.objects.filter(pk=obj.pk).exists()
+        if role == "anonymous":
+            assert response.status_code == 401
+            assert exists
+            return
+        outcome = expected_outcome(self.access["delete"][role], target)
+        assert response.status_code == {"allowed": 204, "hidden": 404, "forbidden": 403}[outcome]
+        assert exists is (outcome != "allowed")
+
+
+class APIViewTestCases:
+    """Compose the mixins: ``class TestX(APIViewTestCases.CRUD): ...`` declares one model's API tests."""
+
+    class CRUD(ListObjectsTests, GetObjectTests, CreateObjectTests, UpdateObjectTests, DeleteObjectTests):
+        pass
+
+
+# --- UI --------------------------------------------------------------------------------------
+
+
+class UITestBase:
+    model = None
+    access: dict[str, dict[str, str]] = {}
+
+    def make_object(self, party):
+        raise NotImplementedError("declare make_object(party) in the test class")
+
+    def detail_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def edit_url(self, obj) -> str:
+        raise NotImplementedError("declare edit_url(obj) in the test class")
+
+    def add_url(self, party) -> str:
+        raise NotImplementedError("declare add_url(party) in the test class")
+
+    def list_url(self) -> str:
+        raise NotImplementedError("declare list_url() in the test class")
+
+    def login(self, client, world, role):
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+class UIListTests(UITestBase):
+    list_queries: int | None = None
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_list_page(self, role, world, client):
+        """The list page shows the objects the role may see; anonymous users are sent to sign in."""
+        own, other = self.make_object(world.own), self.make_object(world.other)
+        response = self.login(client, world, role).get(self.list_url())
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"]
+            return
+        rule = self.access["view"][role]
+        if rule == NONE:
+            assert response.status_code == 403
+            return
+        assert response.status_code == 200
+        shown = set(response.context["object_list"])
+        assert own in shown
+        assert (other in shown) is (rule == ALL)
+
+    def test_list_page_query_count_is_constant(self, world, client, django_assert_num_queries):
+        """The list page runs the same, pinned number of queries for 1 object and for 20."""
+        assert self.list_queries is not None, "pin list_queries"
+        self.login(client, world, "case_manager")
+        self.make_object(world.own)
+        with django_assert_num_queries(self.list_queries):
+            assert client.get(self.list_url()).status_code == 200
+        for _ in range(19):
+            self.make_object(world.own)
+        with django_assert_num_queries(self.list_queries):
+            assert client.get(self.list_url()).status_code == 200
+
+
+class UIDetailTests(UITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_detail_page(self, role, target, world, client):
+        """The object page: 200 when allowed, 404 outside the role's Parties, 403 when never allowed."""
+        obj = self.make_object(world.party(target))
+        response = self.login(client, world, role).get(self.detail_url(obj))
+        if role == "anonymous":
+            assert response.status_code == 302
+            return
+        outcome = expected_outcome(self.access["view"][role], target)
+        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+
+
+class UIEditTests(UITestBase):
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_edit_page(self, role, target, world, client):
+        """The edit form: 200 when allowed, 404 outside the role's Parties, 403 when never allowed."""
+        obj = self.make_object(world.party(target))
+        response = self.login(client, world, role).get(self.edit_url(obj))
+        if role == "anonymous":
+            assert response.status_code == 302
+            return
+        outcome = expected_outcome(self.access["change"][role], target)
+        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+
+
+class UIViewTestCases:
+    class ListDetailEdit(UIListTests, UIDetailTests, UIEditTests):
+        pass
+
+    class Edit(UIEditTests):
+        """For records shown on their Party's page rather than a page of their own."""
