@@ -2,10 +2,12 @@
 object outside it answers 404, exactly as in the API; a role that may never take the action
 gets 403. Writes go through the generic services."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -82,6 +84,16 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
         kwargs["user"] = self.request.user
         return kwargs
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not self.is_create:
+            # The version the user opened, to catch an edit made meanwhile by someone else.
+            form.fields[VERSION_FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.object.updated.isoformat()
+            )
+        return form
+
+    @transaction.atomic
     def form_valid(self, form):
         model = self.get_model()
         policy = model.access_policy
@@ -93,6 +105,14 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
             )
             return self.form_invalid(form)
         data = dict(form.cleaned_data)
+        opened = data.pop(VERSION_FIELD, None)
+        if not self.is_create:
+            current = type(self.object).objects.select_for_update().get(pk=self.object.pk)
+            if opened and opened != current.updated.isoformat():
+                form.add_error(None, stale_edit_message(current, opened))
+                form.data = form.data.copy()
+                form.data[VERSION_FIELD] = current.updated.isoformat()
+                return self.form_invalid(form)
         try:
             if self.is_create:
                 data.update(self.get_initial_object_values())
@@ -129,6 +149,31 @@ class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
         services.object_delete(instance=self.object, user=self.request.user)
         messages.success(self.request, _("%(object)s was deleted.") % {"object": target})
         return HttpResponseRedirect(success_url)
+
+
+VERSION_FIELD = "edit_version"
+
+
+def stale_edit_message(current, opened: str) -> str:
+    """Who changed the record since the user opened it, and which fields, old → new."""
+    latest = current.history.select_related("history_user").first()
+    base = current.history.filter(updated=opened).first()
+    changes = []
+    if latest is not None and base is not None:
+        changes = [
+            f"{current._meta.get_field(c.field).verbose_name}: «{c.old}» → «{c.new}»"
+            for c in latest.diff_against(base).changes
+            if c.field != "updated"
+        ]
+    who = latest.history_user if latest is not None and latest.history_user else _("someone else")
+    when = latest.history_date if latest is not None else current.updated
+    message = _(
+        "%(who)s changed this record at %(when)s, after you opened it. Check the current values "
+        "and save again to overwrite them."
+    ) % {"who": who, "when": when.strftime("%Y-%m-%d %H:%M")}
+    if changes:
+        message = f"{message} {_('Changed:')} " + "; ".join(changes)
+    return message
 
 
 def _add_errors(form, error: DjangoValidationError) -> None:

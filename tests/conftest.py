@@ -45,6 +45,13 @@ def redis_url():
     return settings.REDIS_URL
 
 
+@pytest.fixture
+def postgresql():
+    """For tests that need PostgreSQL's row locking and real concurrency."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        require_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
+
+
 class World:
     """Two Parties — the users' own (Togo) and another (Nigeria) — and a user per role.
 

@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from rest_framework import serializers, viewsets
 
 from cap_portal import services
 from cap_portal.access import ACTION_FOR_METHOD, Action
+from cap_portal.concurrency import PreconditionFailed, PreconditionRequired, etag_for, if_match_satisfied
 
 from .permissions import PolicyPermission
 
@@ -17,12 +19,16 @@ class BaseModelViewSet(viewsets.ModelViewSet):
 
     - the queryset is restricted to what the user may take the request's action on (404 otherwise);
     - a role that may never take the action gets 403;
-    - writes go through services (the generic ones unless a viewset names its own).
+    - writes go through services (the generic ones unless a viewset names its own);
+    - detail responses carry an ETag; a write with a stale If-Match answers 412, and where
+      ``require_if_match`` is set, a write without If-Match answers 428.
     """
 
     permission_classes = [PolicyPermission]
     # Extra actions (``@action``) name the access action they need, e.g. {"transition": Action.CHANGE}.
     extra_action_access: dict[str, str] = {}
+    # Records edited by several people at once (workplans, budgets, reports) insist on If-Match.
+    require_if_match = False
 
     def get_model(self):
         return self.queryset.model
@@ -38,6 +44,33 @@ class BaseModelViewSet(viewsets.ModelViewSet):
             queryset = queryset.for_table()
         return queryset
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._object_for_etag)
+        return response
+
+    def get_object(self):
+        obj = super().get_object()
+        self._object_for_etag = obj
+        return obj
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._object_for_etag)
+        return response
+
+    def lock_and_check_version(self, instance):
+        """Lock the row and compare its version with If-Match (inside the caller's transaction)."""
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            if self.require_if_match:
+                raise PreconditionRequired()
+            return instance
+        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        if not if_match_satisfied(header, current):
+            raise PreconditionFailed()
+        return current
+
     def perform_create(self, serializer):
         try:
             serializer.instance = services.object_create(
@@ -46,13 +79,18 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
 
+    @transaction.atomic
     def perform_update(self, serializer):
+        instance = self.lock_and_check_version(serializer.instance)
         try:
             serializer.instance = services.object_update(
-                instance=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+                instance=instance, user=self.request.user, data=dict(serializer.validated_data)
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
+        self._object_for_etag = serializer.instance
 
+    @transaction.atomic
     def perform_destroy(self, instance):
+        instance = self.lock_and_check_version(instance)
         services.object_delete(instance=instance, user=self.request.user)

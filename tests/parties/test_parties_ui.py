@@ -136,3 +136,29 @@ def test_login_and_logout_pages(world, client):
     assert client.get(reverse("home")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_stale_ui_edit_is_detected_and_shows_what_changed(world, client):
+    """Two people open the same contact; the second save is refused with who changed what,
+    and a save after reviewing goes through."""
+    from cap_portal.services import object_update
+
+    contact = ContactFactory(party=world.own, position="Officer")
+    url = reverse("parties:contact_edit", kwargs={"code": "TG", "pk": contact.pk})
+    client.force_login(world.users["ma_focal_point"])
+    opened = client.get(url).context["form"]["edit_version"].value()
+
+    object_update(instance=contact, user=world.users["case_manager"], data={"position": "Director"})
+
+    response = client.post(url, {"name": contact.name, "position": "Clerk", "edit_version": opened})
+    assert response.status_code == 200
+    error = " ".join(response.context["form"].non_field_errors())
+    assert "case_manager" in error and "«Officer» → «Director»" in error
+    contact.refresh_from_db()
+    assert contact.position == "Director"
+
+    again = response.context["form"]["edit_version"].value()
+    response = client.post(url, {"name": contact.name, "position": "Clerk", "edit_version": again})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.position == "Clerk"
