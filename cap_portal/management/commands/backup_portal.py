@@ -1,0 +1,19 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from cap_portal.backup import backup_write
+
+
+class Command(BaseCommand):
+    help = "Write the whole database and the uploaded files to one archive (tar.gz)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", help="archive path (default: cap-portal-<timestamp>.tar.gz)")
+
+    def handle(self, *args, **options):
+        path = Path(options["output"] or f"cap-portal-{timezone.now():%Y%m%d-%H%M%S}.tar.gz")
+        manifest = backup_write(path=path)
+        rows = sum(manifest["row_counts"].values())
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {rows} rows."))
