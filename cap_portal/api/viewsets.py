@@ -1,12 +1,31 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from cap_portal import services
 from cap_portal.access import ACTION_FOR_METHOD, Action
 from cap_portal.concurrency import PreconditionFailed, PreconditionRequired, etag_for, if_match_satisfied
+from cap_portal.history import history_entries
 
 from .permissions import PolicyPermission
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    reason = serializers.CharField(allow_null=True)
+    changes = HistoryChangeSerializer(many=True)
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -58,6 +77,13 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         response = super().update(request, *args, **kwargs)
         response["ETag"] = etag_for(self._object_for_etag)
         return response
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, *args, **kwargs):
+        """The object's audit trail: who created, changed or deleted it, when, and what changed."""
+        entries = history_entries(self.get_object())
+        return Response(HistoryEntrySerializer(entries, many=True).data)
 
     def lock_and_check_version(self, instance):
         """Lock the row and compare its version with If-Match (inside the caller's transaction)."""

@@ -89,3 +89,18 @@ def test_concurrent_writers_lose_no_update(postgresql, world):
     contact.refresh_from_db()
     assert int(contact.position) == 200
     assert contact.history.filter(history_type="~").count() == 200
+
+
+@pytest.mark.django_db
+def test_history_endpoint_lists_who_changed_what(world, api_client):
+    """/history/ gives the audit trail: creation, then each change with old and new values and the user."""
+    api_client.force_login(world.users["ma_focal_point"])
+    created = api_client.post("/api/v1/contacts/", {"party": "TG", "name": "Ama", "position": "Officer"})
+    url = f"/api/v1/contacts/{created.json()['id']}/"
+    api_client.patch(url, {"position": "Director"}, format="json")
+    history = api_client.get(url + "history/").json()
+    assert [entry["action"] for entry in history] == ["changed", "created"]
+    assert history[0]["user"] == "ma_focal_point"
+    assert history[0]["changes"] == [{"field": "position", "label": "position", "old": "Officer", "new": "Director"}]
+    other = ContactFactory(party=world.other)
+    assert api_client.get(f"/api/v1/contacts/{other.pk}/history/").status_code == 404
