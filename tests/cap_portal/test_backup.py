@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from cap_portal.backup import row_counts
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_restore_round_trip(tmp_path, settings):
     """Sample portfolio + an uploaded file → archive → empty database → identical row counts and bytes."""
     settings.MEDIA_ROOT = tmp_path / "media"

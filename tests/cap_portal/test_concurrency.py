@@ -48,7 +48,7 @@ def test_if_match_required_where_declared(world, api_client, monkeypatch):
     assert contact.position == "Officer"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_lose_no_update(postgresql, world):
     """2 writers × 100 increments each, read-modify-write with If-Match and retry on 412:
     the counter ends at exactly 200 (zero lost updates)."""
