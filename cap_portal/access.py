@@ -56,6 +56,7 @@ class UserRoles:
 
     global_roles: frozenset[str]
     party_roles: dict[str, frozenset[int]]
+    donor_ids: frozenset[int] = frozenset()
 
     def parties_for(self, roles) -> set[int]:
         ids: set[int] = set()
@@ -79,14 +80,21 @@ def get_user_roles(user) -> UserRoles:
 
     global_roles: set[str] = set()
     party_roles: dict[str, set[int]] = defaultdict(set)
+    donor_ids: set[int] = set()
     if user.is_superuser:
         global_roles.add(Role.CASE_MANAGER)
-    for role, party_id in RoleAssignment.objects.filter(user=user).values_list("role", "party_id"):
-        if party_id is None:
+    assignments = RoleAssignment.objects.filter(user=user).values_list("role", "party_id", "donor_id")
+    for role, party_id, donor_id in assignments:
+        if role == Role.DONOR_OBSERVER:
+            if donor_id is not None:
+                donor_ids.add(donor_id)
+        elif party_id is None:
             global_roles.add(role)
         else:
             party_roles[role].add(party_id)
-    roles = UserRoles(frozenset(global_roles), {k: frozenset(v) for k, v in party_roles.items()})
+    roles = UserRoles(
+        frozenset(global_roles), {k: frozenset(v) for k, v in party_roles.items()}, frozenset(donor_ids)
+    )
     user._cap_roles = roles
     return roles
 
@@ -104,7 +112,12 @@ class AccessPolicy:
     ``party_path`` is the ORM lookup from the model to ``parties.Party`` ("party",
     "workplan__cap_case__party"; "" for Party itself). Global roles (the Secretariat) act on
     every object; Party roles act on objects of the Parties they hold the role for.
+    ``donor_path`` is the lookup from the model to ``parties.Donor`` (e.g.
+    "cap_case__legal_instruments__funding_sources__donor"): donor observers, when their role is
+    allowed for the action, act on the objects their donors fund.
     ``public_view`` lets every signed-in user view every object (e.g. the Parties registry).
+    ``public_q`` lets every signed-in user view the objects matching it (e.g. ``Q(status="final")``
+    for published reports); the roles in ``view`` still see every object. View only.
     """
 
     party_path: str | None
@@ -113,6 +126,8 @@ class AccessPolicy:
     change: frozenset = field(default_factory=frozenset)
     delete: frozenset = field(default_factory=frozenset)
     public_view: bool = False
+    public_q: Q | None = None
+    donor_path: str | None = None
 
     def roles_for(self, action: str) -> frozenset:
         return getattr(self, str(action))
@@ -121,16 +136,25 @@ class AccessPolicy:
         """Whether the user may take the action on some object of the model (model level)."""
         if not getattr(user, "is_authenticated", False):
             return False
-        if action == Action.VIEW and self.public_view:
+        if action == Action.VIEW and (self.public_view or self.public_q is not None):
             return True
         roles = get_user_roles(user)
         allowed = self.roles_for(action)
         if roles.global_roles & allowed:
             return True
+        if self._donor_scope(roles, allowed):
+            return True
         return bool(self.party_path is not None and roles.parties_for(allowed))
 
-    def q(self, user, action: str) -> Q | None:
-        """The filter on the model for the user and action; ``None`` when nothing is allowed."""
+    def _donor_scope(self, roles: UserRoles, allowed) -> bool:
+        return bool(self.donor_path and Role.DONOR_OBSERVER in allowed and roles.donor_ids)
+
+    def q(self, user, action: str, model=None) -> Q | None:
+        """The filter on the model for the user and action; ``None`` when nothing is allowed.
+
+        The clauses a user qualifies for are OR-ed: their Parties' objects, the objects their
+        donors fund (``model`` needed), and ``public_q`` for viewing.
+        """
         if not getattr(user, "is_authenticated", False):
             return None
         if action == Action.VIEW and self.public_view:
@@ -139,13 +163,26 @@ class AccessPolicy:
         allowed = self.roles_for(action)
         if roles.global_roles & allowed:
             return Q()
-        if self.party_path is None:
+        clauses = []
+        party_ids = roles.parties_for(allowed) if self.party_path is not None else set()
+        if party_ids:
+            lookup = f"{self.party_path}__in" if self.party_path else "pk__in"
+            clauses.append(Q(**{lookup: sorted(party_ids)}))
+        if model is not None and self._donor_scope(roles, allowed):
+            clauses.append(self._donor_q(model, roles))
+        if action == Action.VIEW and self.public_q is not None:
+            clauses.append(self.public_q)
+        if not clauses:
             return None
-        party_ids = roles.parties_for(allowed)
-        if not party_ids:
-            return None
-        lookup = f"{self.party_path}__in" if self.party_path else "pk__in"
-        return Q(**{lookup: sorted(party_ids)})
+        combined = clauses[0]
+        for clause in clauses[1:]:
+            combined |= clause
+        return combined
+
+    def _donor_q(self, model, roles: UserRoles) -> Q:
+        # A subquery, so that a path through many-to-many relations does not duplicate rows.
+        funded = model._default_manager.filter(**{f"{self.donor_path}__in": sorted(roles.donor_ids)})
+        return Q(pk__in=funded.values("pk"))
 
     def party_of(self, obj):
         """The Party an object (saved or not) belongs to, following ``party_path``."""
@@ -169,6 +206,12 @@ class AccessPolicy:
             return True
         if roles.global_roles & self.roles_for(action):
             return True
+        if action == Action.VIEW and self.public_q is not None and obj.pk is not None:
+            if type(obj)._default_manager.filter(self.public_q, pk=obj.pk).exists():
+                return True
+        if obj.pk is not None and self._donor_scope(roles, self.roles_for(action)):
+            if type(obj)._default_manager.filter(self._donor_q(type(obj), roles), pk=obj.pk).exists():
+                return True
         party = self.party_of(obj)
         return party is not None and party.pk in roles.parties_for(self.roles_for(action))
 
@@ -177,7 +220,7 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a user may see or touch."""
 
     def restrict(self, user, action: str = Action.VIEW):
-        q = self.model.access_policy.q(user, action)
+        q = self.model.access_policy.q(user, action, model=self.model)
         if q is None:
             return self.none()
         return self.filter(q)

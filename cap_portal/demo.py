@@ -1,18 +1,18 @@
 """Demo users, one per role, for the embedded default and the browser tests."""
 
 from cap_portal.access import Role
-from parties.models import Party
+from parties.models import Donor, Party
 from parties.services import role_assign, user_create
 
 DEMO_PASSWORD = "cap-demo-2025"
 
-# username, first, last, role, Party code (Party-scoped roles)
+# username, first, last, role, Party code (Party roles) or donor short name (donor observers)
 DEMO_USERS = [
     ("casemanager", "Clara", "Moreau", Role.CASE_MANAGER, None),
     ("viewer", "Samuel", "Keller", Role.SECRETARIAT_VIEWER, None),
     ("ma.togo", "Komlan", "Agbeko", Role.MA_FOCAL_POINT, "TG"),
     ("sa.togo", "Afi", "Mensah", Role.SA_FOCAL_POINT, "TG"),
-    ("donor.eu", "Eva", "Lindqvist", Role.DONOR_OBSERVER, None),
+    ("donor.eu", "Eva", "Lindqvist", Role.DONOR_OBSERVER, "EU"),
 ]
 
 
@@ -27,8 +27,10 @@ def load_demo_users() -> list[tuple[str, str, str]]:
             last_name=last,
             email=f"{username}@demo.example.org",
         )
-        party = Party.objects.get(code=code) if code else None
-        role_assign(user=user, role=role, party=party)
+        if role == Role.DONOR_OBSERVER:
+            role_assign(user=user, role=role, donor=Donor.objects.get(short_name=code))
+        else:
+            role_assign(user=user, role=role, party=Party.objects.get(code=code) if code else None)
         label = str(Role(role).label) + (f" ({code})" if code else "")
         rows.append((username, DEMO_PASSWORD, label))
     return rows

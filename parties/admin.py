@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Authority, Contact, Party, RoleAssignment
+from .models import Authority, Contact, Donor, Party, RoleAssignment
 
 
 class AuthorityInline(admin.TabularInline):
@@ -26,7 +26,13 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "role", "party"]
+    list_display = ["user", "role", "party", "donor"]
     list_filter = ["role"]
     search_fields = ["user__username", "party__name"]
     autocomplete_fields = ["party"]
+
+
+@admin.register(Donor)
+class DonorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "party"]
+    search_fields = ["name", "short_name"]

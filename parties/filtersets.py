@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuthorityKind, Region, WorkingLanguage
-from .models import Authority, Contact, Party
+from .models import Authority, Contact, Donor, Party
 
 
 class PartyFilterSet(django_filters.FilterSet):
@@ -63,3 +63,17 @@ class ContactFilterSet(PartyScopedFilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(email__icontains=value) | Q(position__icontains=value)
         )
+
+
+class DonorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Donor
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__iexact=value))

@@ -142,11 +142,45 @@ class Contact(BaseModel):
         return reverse("parties:party_detail", kwargs={"code": self.party.code}) + f"#contact-{self.pk}"
 
 
+class Donor(BaseModel):
+    """A funder of the CAP: a Party (Switzerland, United Kingdom, United States…) or an
+    organisation (the European Union). Public reference data, kept by case managers."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donors",
+        verbose_name=_("Party"),
+        help_text=_("The Party, when the donor is a government."),
+    )
+
+    access_policy = AccessPolicy(
+        party_path=None,
+        view=ALL_ROLES,
+        add=CASE_MANAGER_ONLY,
+        change=CASE_MANAGER_ONLY,
+        delete=CASE_MANAGER_ONLY,
+        public_view=True,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self):
+        return self.name
+
+
 class RoleAssignment(BaseModel):
     """A role a user holds: globally (Secretariat) or for one Party (focal points).
 
-    A user may hold several, e.g. MA focal point for two Parties. Donor observers are scoped
-    to the donors they represent once the funding records exist.
+    A user may hold several, e.g. MA focal point for two Parties. A donor observer holds the
+    role for one donor and reads what that donor funds.
     """
 
     user = models.ForeignKey(
@@ -160,6 +194,14 @@ class RoleAssignment(BaseModel):
         blank=True,
         related_name="role_assignments",
         verbose_name=_("Party"),
+    )
+    donor = models.ForeignKey(
+        Donor,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observers",
+        verbose_name=_("donor"),
     )
 
     access_policy = AccessPolicy(
@@ -177,13 +219,16 @@ class RoleAssignment(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "party"], name="role_assignment_unique"),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=models.Q(party__isnull=True), name="global_role_unique"
+                fields=["user", "role"],
+                condition=models.Q(party__isnull=True, donor__isnull=True),
+                name="global_role_unique",
             ),
+            models.UniqueConstraint(fields=["user", "role", "donor"], name="donor_role_unique"),
         ]
 
     def __str__(self):
-        if self.party_id:
-            return f"{self.user} — {self.get_role_display()} ({self.party})"
+        if self.party_id or self.donor_id:
+            return f"{self.user} — {self.get_role_display()} ({self.party or self.donor})"
         return f"{self.user} — {self.get_role_display()}"
 
     def clean(self):
@@ -191,3 +236,7 @@ class RoleAssignment(BaseModel):
             raise ValidationError({"party": _("A focal point role is held for a Party: choose one.")})
         if self.role in (Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER) and self.party_id:
             raise ValidationError({"party": _("Secretariat roles are global: leave the Party empty.")})
+        if self.role == Role.DONOR_OBSERVER and not self.donor_id:
+            raise ValidationError({"donor": _("A donor observer observes for a donor: choose one.")})
+        if self.role != Role.DONOR_OBSERVER and self.donor_id:
+            raise ValidationError({"donor": _("Only donor observers are held for a donor.")})

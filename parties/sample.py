@@ -8,7 +8,7 @@ set-up as best known, people and e-mail addresses are invented.
 from django.db import transaction
 
 from .choices import AuthorityKind
-from .models import Authority, Contact, Party
+from .models import Authority, Contact, Donor, Party
 
 M, S, E = AuthorityKind.MANAGEMENT, AuthorityKind.SCIENTIFIC, AuthorityKind.ENFORCEMENT
 
@@ -98,6 +98,14 @@ AUTHORITIES = {
 }
 BENEFICIARY_CODES = tuple(AUTHORITIES)
 
+# The donors of the SC78 portfolio (SC78 Doc., para. 7): name, short name, Party code.
+DONORS = [
+    ("European Union", "EU", "EU"),
+    ("Switzerland", "CH", "CH"),
+    ("United Kingdom of Great Britain and Northern Ireland", "UK", "GB"),
+    ("United States of America", "USA", "US"),
+]
+
 
 def _email(name: str, code: str) -> str:
     local = name.lower().replace(" ", ".").replace("'", "")
@@ -106,7 +114,12 @@ def _email(name: str, code: str) -> str:
 
 @transaction.atomic
 def load() -> None:
-    """Create the authorities and contacts of the eight SC78 beneficiary Parties (idempotent)."""
+    """Create the donors, and the authorities and contacts of the eight SC78 beneficiary Parties
+    (idempotent)."""
+    for name, short_name, code in DONORS:
+        Donor.objects.get_or_create(
+            name=name, defaults={"short_name": short_name, "party": Party.objects.filter(code=code).first()}
+        )
     for code, rows in AUTHORITIES.items():
         party = Party.objects.get(code=code)
         for kind, institution, person, position in rows:

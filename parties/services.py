@@ -50,11 +50,12 @@ def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
 
 
 @transaction.atomic
-def role_assign(*, user, role: str, party: Party | None = None, by=None) -> RoleAssignment:
-    """Give ``user`` a role (for ``party`` when the role is Party-scoped). Idempotent."""
-    assignment = RoleAssignment.objects.filter(user=user, role=role, party=party).first()
+def role_assign(*, user, role: str, party: Party | None = None, donor=None, by=None) -> RoleAssignment:
+    """Give ``user`` a role: for ``party`` when the role is Party-scoped, for ``donor`` when the
+    user observes for a donor. Idempotent."""
+    assignment = RoleAssignment.objects.filter(user=user, role=role, party=party, donor=donor).first()
     if assignment is None:
-        assignment = RoleAssignment(user=user, role=role, party=party)
+        assignment = RoleAssignment(user=user, role=role, party=party, donor=donor)
         assignment.full_clean()
         assignment._history_user = by
         assignment.save()

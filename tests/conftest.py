@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from cap_portal.access import Role
-from parties.models import Party
+from parties.models import Donor, Party
 from parties.services import role_assign, user_create
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -55,17 +55,22 @@ def postgresql():
 class World:
     """Two Parties — the users' own (Togo) and another (Nigeria) — and a user per role.
 
-    Party-scoped roles are held for the own Party. ``users["anonymous"]`` is None.
+    Party-scoped roles are held for the own Party; the donor observer observes for ``donor``
+    (another donor, ``other_donor``, funds nothing the observer may see). ``users["anonymous"]``
+    is None.
     """
 
     def __init__(self):
         self.own = Party.objects.create(code="TG", name="Togo", region="africa", is_ldc=True, language="fr")
         self.other = Party.objects.create(code="NG", name="Nigeria", region="africa")
+        self.donor = Donor.objects.create(name="European Union", short_name="EU")
+        self.other_donor = Donor.objects.create(name="Switzerland", short_name="CH")
         self.users = {"anonymous": None}
         for role in Role:
             user = user_create(username=role.value, password="pw-" + role.value)
             party = self.own if role in (Role.MA_FOCAL_POINT, Role.SA_FOCAL_POINT) else None
-            role_assign(user=user, role=role, party=party)
+            donor = self.donor if role == Role.DONOR_OBSERVER else None
+            role_assign(user=user, role=role, party=party, donor=donor)
             self.users[role.value] = user
 
     def party(self, which: str) -> Party:

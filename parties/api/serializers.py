@@ -2,7 +2,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from cap_portal.api.serializers import BaseModelSerializer
-from parties.models import Authority, Contact, Party
+from parties.models import Authority, Contact, Donor, Party
 
 
 class PartySerializer(BaseModelSerializer):
@@ -68,3 +68,11 @@ class ContactSerializer(BaseModelSerializer):
             "created",
             "updated",
         ]
+
+
+class DonorSerializer(BaseModelSerializer):
+    party = PartyRelatedField(required=False, allow_null=True)
+
+    class Meta:
+        model = Donor
+        fields = ["id", "name", "short_name", "party", "created", "updated"]

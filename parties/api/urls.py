@@ -5,4 +5,5 @@ routes = [
     ("parties", views.PartyViewSet, "party"),
     ("authorities", views.AuthorityViewSet, "authority"),
     ("contacts", views.ContactViewSet, "contact"),
+    ("donors", views.DonorViewSet, "donor"),
 ]

@@ -1,8 +1,8 @@
 from cap_portal.api.viewsets import BaseModelViewSet
-from parties.filtersets import AuthorityFilterSet, ContactFilterSet, PartyFilterSet
-from parties.models import Authority, Contact, Party
+from parties.filtersets import AuthorityFilterSet, ContactFilterSet, DonorFilterSet, PartyFilterSet
+from parties.models import Authority, Contact, Donor, Party
 
-from .serializers import AuthoritySerializer, ContactSerializer, PartySerializer
+from .serializers import AuthoritySerializer, ContactSerializer, DonorSerializer, PartySerializer
 
 
 class PartyViewSet(BaseModelViewSet):
@@ -33,3 +33,11 @@ class ContactViewSet(BaseModelViewSet):
     queryset = Contact.objects.select_related("party")
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
+
+
+class DonorViewSet(BaseModelViewSet):
+    """Funders of the CAP: the CITES Trust Fund's donors and external funders."""
+
+    queryset = Donor.objects.select_related("party")
+    serializer_class = DonorSerializer
+    filterset_class = DonorFilterSet

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from parties.models import Authority, Contact, Party
+from parties.models import Authority, Contact, Donor, Party
 from tests.factories import AuthorityFactory, ContactFactory, PartyAsObject
 from tests.mixins import ALL, NONE, OWN, APIViewTestCases
 
@@ -107,6 +107,24 @@ class TestContactAPI(APIViewTestCases.CRUD):
 
     def update_payload(self):
         return {"position": "Head of unit"}
+
+
+class TestDonorAPI(APIViewTestCases.CRUD):
+    """Donors are public reference data; for them "own" and "other" are just two donors."""
+
+    model = Donor
+    basename = "donor"
+    list_queries = 4  # session, user, count, page
+    access = TestPartyAPI.access
+
+    def make_object(self, party):
+        return Donor.objects.create(name=f"Donor of {party.name} {Donor.objects.count()}", party=party)
+
+    def create_payload(self, party):
+        return {"name": "Japan", "short_name": "JP"}
+
+    def update_payload(self):
+        return {"short_name": "NEW"}
 
 
 # --- Bad input and specifics -----------------------------------------------------------------
