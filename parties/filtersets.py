@@ -29,15 +29,23 @@ class PartyFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
 
 
+class PartyCodeFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """One or more Party ISO codes, comma-separated (``?party=TG,NG``), any case; an unknown
+    code simply matches nothing."""
+
+    def __init__(self, field_name="party__code", **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        kwargs.setdefault("label", _("Party (ISO codes)"))
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, [code.strip().upper() for code in value] if value else value)
+
+
 class PartyScopedFilterSet(django_filters.FilterSet):
     """Base for records that belong to a Party: filter by the Party's ISO code(s)."""
 
-    party = django_filters.ModelMultipleChoiceFilter(
-        field_name="party",
-        to_field_name="code",
-        queryset=Party.objects.all(),
-        label=_("Party"),
-    )
+    party = PartyCodeFilter()
 
 
 class AuthorityFilterSet(PartyScopedFilterSet):

@@ -1,14 +1,19 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cap_portal.access import get_user_roles
+from parties.models import RoleAssignment
 
 
 class RoleSerializer(serializers.Serializer):
     role = serializers.CharField()
     party = serializers.CharField(allow_null=True)
+    donor = serializers.CharField(allow_null=True)
 
 
 class MeSerializer(serializers.Serializer):
@@ -23,12 +28,32 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
-        roles = get_user_roles(user)
-        from parties.models import Party
-
-        codes = dict(Party.objects.values_list("pk", "code"))
-        items = [{"role": role, "party": None} for role in sorted(roles.global_roles)]
-        for role, party_ids in sorted(roles.party_roles.items()):
-            items += [{"role": role, "party": codes.get(pk)} for pk in sorted(party_ids)]
+        items = [
+            {
+                "role": a.role,
+                "party": str(a.party.code) if a.party else None,
+                "donor": a.donor and a.donor.name,
+            }
+            for a in RoleAssignment.objects.filter(user=user).select_related("party", "donor")
+        ]
         data = {"username": user.get_username(), "full_name": user.get_full_name(), "roles": items}
         return Response(MeSerializer(data).data)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (``Authorization: Token …``).
+    Wrong credentials answer 401, like any other failed authentication."""
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if set(serializer.errors) - {"non_field_errors"}:
+                serializer.is_valid(raise_exception=True)  # a missing field: 400 naming it
+            raise AuthenticationFailed()
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

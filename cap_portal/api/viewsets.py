@@ -1,8 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from cap_portal import services
@@ -26,6 +29,11 @@ class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
     reason = serializers.CharField(allow_null=True)
     changes = HistoryChangeSerializer(many=True)
+
+
+class Protected(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "protected"
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -119,4 +127,12 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     @transaction.atomic
     def perform_destroy(self, instance):
         instance = self.lock_and_check_version(instance)
-        services.object_delete(instance=instance, user=self.request.user)
+        try:
+            with transaction.atomic():
+                services.object_delete(instance=instance, user=self.request.user)
+        except (ProtectedError, RestrictedError) as error:
+            blockers = sorted({str(obj._meta.verbose_name_plural) for obj in error.args[1]})
+            raise Protected(
+                _("This record cannot be deleted while other records depend on it: %(kinds)s.")
+                % {"kinds": ", ".join(blockers)}
+            ) from error

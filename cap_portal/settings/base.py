@@ -173,7 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cap_portal.api.pagination.StandardPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cap_portal.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -200,10 +200,37 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        # workplans
+        "WorkplanStatusEnum": "workplans.choices.WorkplanStatus",
+        "ActivityStatusEnum": "workplans.choices.ActivityStatus",
+        "ReviewStatusEnum": "workplans.choices.ReviewStatus",
+        "ChangeReasonEnum": "workplans.choices.ChangeReason",
+        "ReviewDecisionEnum": "workplans.choices.ReviewDecision",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": [
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "412",
+        "415",
+        "428",
+        "429",
+        "500",
+    ],
+    "ERROR_SCHEMAS": {
+        "409": "cap_portal.api.schema.ErrorResponse409Serializer",
+        "412": "cap_portal.api.schema.ErrorResponse412Serializer",
+        "428": "cap_portal.api.schema.ErrorResponse428Serializer",
+    },
+}
 
 # Countries: CITES Parties include the European Union, which ISO 3166-1 reserves as "EU".
 COUNTRIES_OVERRIDE = {"EU": _("European Union")}

@@ -1,5 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from cap_portal.api.serializers import BaseModelSerializer
 from parties.models import Authority, Contact, Donor, Party
@@ -7,7 +9,13 @@ from parties.models import Authority, Contact, Donor, Party
 
 class PartySerializer(BaseModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:party-detail", lookup_field="code")
-    code = CountryField()
+    code = CountryField(
+        validators=[
+            UniqueValidator(
+                queryset=Party.objects.all(), message=_("A Party with this ISO code exists already.")
+            )
+        ]
+    )
 
     class Meta:
         model = Party

@@ -101,6 +101,8 @@ def test_history_endpoint_lists_who_changed_what(world, api_client):
     history = api_client.get(url + "history/").json()
     assert [entry["action"] for entry in history] == ["changed", "created"]
     assert history[0]["user"] == "ma_focal_point"
-    assert history[0]["changes"] == [{"field": "position", "label": "position", "old": "Officer", "new": "Director"}]
+    assert history[0]["changes"] == [
+        {"field": "position", "label": "position", "old": "Officer", "new": "Director"}
+    ]
     other = ContactFactory(party=world.other)
     assert api_client.get(f"/api/v1/contacts/{other.pk}/history/").status_code == 404

@@ -224,4 +224,7 @@ def test_token_authentication(world, api_client):
 def test_me_lists_roles(world, api_client):
     api_client.force_authenticate(world.users["ma_focal_point"])
     body = api_client.get("/api/v1/me/").json()
-    assert body["roles"] == [{"role": "ma_focal_point", "party": "TG"}]
+    assert body["roles"] == [{"role": "ma_focal_point", "party": "TG", "donor": None}]
+    api_client.force_authenticate(world.users["donor_observer"])
+    body = api_client.get("/api/v1/me/").json()
+    assert body["roles"] == [{"role": "donor_observer", "party": None, "donor": "European Union"}]

@@ -1,0 +1,100 @@
+"""Regression tests for what fuzzing found or could find: hostile input gets a clear 4xx, never
+a server error, and nothing is written."""
+
+import pytest
+
+from parties.models import Contact, Donor, Party
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cm(world, api_client):
+    api_client.force_login(world.users["case_manager"])
+    return api_client
+
+
+def test_nul_bytes_are_400_naming_the_field(cm):
+    assert cm.get("/api/v1/parties/", {"q": "to\x00go"}).json()["errors"][0]["attr"] == "q"
+    response = cm.post("/api/v1/contacts/", {"party": "TG", "name": "Ama\x00"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "name"
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/contacts/99999999999999999999999999/",
+        "/api/v1/contacts/-1/",
+        "/api/v1/parties/ZZZ/",
+        "/api/v1/parties/1/",
+    ],
+)
+def test_huge_or_malformed_ids_are_404(cm, path):
+    assert cm.get(path).status_code == 404
+    assert cm.patch(path, {"name": "x"}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params, status",
+    [
+        ({"page": "99999999999999999999999"}, 404),
+        ({"page": "0"}, 404),
+        ({"page": "abc"}, 404),
+        ({"page_size": "-5"}, 200),
+        ({"page_size": "abc"}, 200),
+        ({"page_size": "100000000000000000000"}, 200),
+    ],
+)
+def test_page_numbers_and_sizes(cm, params, status):
+    response = cm.get("/api/v1/parties/", params)
+    assert response.status_code == status
+    if status == 200:
+        assert len(response.json()["results"]) <= 500
+
+
+def test_empty_and_null_bodies(cm):
+    empty = cm.post("/api/v1/contacts/", {}, format="json")
+    assert empty.status_code == 400
+    assert {e["attr"] for e in empty.json()["errors"]} == {"party", "name"}
+    null = cm.post("/api/v1/contacts/", "null", content_type="application/json")
+    assert null.status_code == 400
+    broken = cm.post("/api/v1/contacts/", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["errors"][0]["code"] == "parse_error"
+    assert not Contact.objects.exists()
+
+
+def test_wrong_content_type_is_415(cm):
+    response = cm.post("/api/v1/contacts/", "<xml/>", content_type="application/xml")
+    assert response.status_code == 415
+
+
+def test_oversized_values_are_field_errors(cm):
+    response = cm.post("/api/v1/contacts/", {"party": "TG", "name": "x" * 5000}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "name"
+    assert not Contact.objects.exists()
+
+
+def test_deleting_a_record_others_depend_on_is_409(world, cm):
+    """A Party that a donor refers to cannot be deleted: 409 naming what depends on it."""
+    Donor.objects.create(name="Togo's fund", party=world.own)
+    response = cm.delete("/api/v1/parties/TG/")
+    assert response.status_code == 409
+    assert "donors" in response.json()["errors"][0]["detail"]
+    assert Party.objects.filter(code="TG").exists()
+
+
+def test_unique_party_code_is_documented_and_reported(cm):
+    response = cm.post("/api/v1/parties/", {"code": "tg", "name": "Other Togo", "region": "africa"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "unique", "detail": "A Party with this ISO code exists already.", "attr": "code"}
+    ]
+
+
+def test_history_of_a_contact_never_leaks_to_another_party(world, api_client):
+    other = ContactFactory(party=world.other)
+    api_client.force_login(world.users["sa_focal_point"])
+    assert api_client.get(f"/api/v1/contacts/{other.pk}/history/").status_code == 404
