@@ -1,12 +1,12 @@
 """The API under /api/v1/: one router for every app, so the API root lists everything."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
 from rest_framework.routers import DefaultRouter
 
 from parties.api.urls import routes as party_routes
 
-from .views import MeView
+from .views import MeView, ObtainTokenView
 
 router = DefaultRouter()
 for prefix, viewset, basename in [*party_routes]:
@@ -15,6 +15,6 @@ for prefix, viewset, basename in [*party_routes]:
 app_name = "api"
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
     *router.urls,
 ]
