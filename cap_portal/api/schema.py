@@ -2,6 +2,7 @@
 same format drf-standardized-errors gives every other error."""
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
 WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
@@ -18,7 +19,7 @@ def _error_response(name: str, code: str) -> type[serializers.Serializer]:
     return type(
         f"{name}Response",
         (serializers.Serializer,),
-        {"type": serializers.ChoiceField(choices=["client_error"]), "errors": error(many=True)},
+        {"type": serializers.ChoiceField(choices=ClientErrorEnum.choices), "errors": error(many=True)},
     )
 
 
