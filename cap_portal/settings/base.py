@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management for the CITES Compliance Assistance Programme.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API description is for signed-in users: the portal runs on closed networks.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
