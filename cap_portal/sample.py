@@ -5,6 +5,10 @@ from django.utils.module_loading import import_string
 # Each entry is a function that loads one app's sample data (idempotent).
 SAMPLE_LOADERS = [
     "parties.sample.load",
+    "cases.sample.load",
+    "workplans.sample.load",
+    "workplans.funding_sample.load",
+    "reports.sample.load",
 ]
 
 

@@ -2,19 +2,27 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cap_portal import health, home
+from cap_portal import health
+from cases import dashboard_views
 
 urlpatterns = [
-    path("", home.HomeView.as_view(), name="home"),
+    path("", dashboard_views.HomeView.as_view(), name="home"),
+    path("dashboard/", include("cases.dashboard_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("parties/", include("parties.urls")),
+    path("cases/", include("cases.urls")),
+    path("workplans/", include("workplans.urls")),
+    path("funding/", include("workplans.funding_urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include("cap_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
+    path(
+        "api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django_filters.views import FilterView
 
-from cap_portal import services
+from cap_portal import exports, services
 from cap_portal.access import Action
 
 
@@ -35,9 +35,28 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
 
 class ObjectListView(RestrictedViewMixin, FilterView):
-    """A filtered, paginated list; the FilterSet is the one the API uses."""
+    """A filtered, paginated list; the FilterSet is the one the API uses.
+
+    With ``export_fields`` (field paths, or (label, path) pairs), ``?export=csv|xlsx`` answers the
+    whole filtered, restricted list as a file with those columns.
+    """
 
     paginate_by = 50
+    export_fields: tuple = ()
+
+    def get_export_format(self):
+        fmt = self.request.GET.get("export")
+        return fmt if self.export_fields and fmt in exports.EXPORT_FORMATS else None
+
+    def render_to_response(self, context, **response_kwargs):
+        fmt = self.get_export_format()
+        if fmt:
+            model = self.get_model()
+            columns = exports.columns_for(model, self.export_fields)
+            return exports.export_response(
+                self.object_list, columns, fmt, str(model._meta.verbose_name_plural)
+            )
+        return super().render_to_response(context, **response_kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -50,6 +69,8 @@ class ObjectListView(RestrictedViewMixin, FilterView):
         context["querystring"] = query.urlencode()
         context["filters_active"] = any(v for k, v in query.items() if k != "page")
         context["can_add"] = self.get_model().access_policy.allows(self.request.user, Action.ADD)
+        query.pop("export", None)
+        context["export_querystring"] = query.urlencode() if self.export_fields else None
         return context
 
 

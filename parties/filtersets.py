@@ -1,6 +1,8 @@
 """One FilterSet per model, shared by the API, the UI list pages and selectors."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,7 @@ class PartyFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PartyCodeFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """One or more Party ISO codes, comma-separated (``?party=TG,NG``), any case; an unknown
     code simply matches nothing."""

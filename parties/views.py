@@ -2,7 +2,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from cap_portal.access import PARTY_ROLES, Action, get_user_roles
+from cap_portal.history import history_entries
 from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from cases.selectors import party_compliance_picture
 
 from .filtersets import PartyFilterSet
 from .forms import AuthorityForm, ContactForm, PartyForm
@@ -13,6 +15,7 @@ class PartyListView(ObjectListView):
     queryset = Party.objects.all()
     filterset_class = PartyFilterSet
     template_name = "parties/party_list.html"
+    export_fields = ("code", "name", "region", "language", "is_ldc", "is_lldc", "is_sids")
 
 
 class PartyDetailView(ObjectDetailView):
@@ -37,7 +40,8 @@ class PartyDetailView(ObjectDetailView):
             user, Action.CHANGE, Authority(party=party)
         )
         context["is_own_party"] = party.pk in get_user_roles(user).parties_for(PARTY_ROLES)
-        context["history"] = party.history.select_related("history_user")[:10]
+        context["history_entries"] = history_entries(party, limit=20)
+        context["compliance"] = party_compliance_picture(party=party, user=user)
         return context
 
 

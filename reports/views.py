@@ -1,0 +1,268 @@
+"""Report pages: list, detail (sections, render with a progress bar, versions), edit, preview and
+downloads. Access comes from the models' policies through the base views (404 outside what the
+user may see, 403 for a role that may never take the action)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic.detail import SingleObjectMixin
+
+from cap_portal.access import Action
+from cap_portal.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    RestrictedViewMixin,
+)
+
+from . import services
+from .api.views import version_file_response
+from .choices import RenderState
+from .documents import render_html
+from .filtersets import ReportFilterSet
+from .forms import ReportForm, ReportSectionForm
+from .models import Report, ReportRender, ReportSection, ReportVersion
+from .snapshot import build_snapshot
+
+
+class ReportListView(ObjectListView):
+    queryset = Report.objects.all()
+    filterset_class = ReportFilterSet
+    template_name = "reports/report_list.html"
+    export_fields = ("symbol", "meeting_name", "meeting_start", "language", "as_of", "status")
+
+
+class ReportDetailView(ObjectDetailView):
+    queryset = Report.objects.prefetch_related("parties")
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, user = self.object, self.request.user
+        can_change = Report.access_policy.permits(user, Action.CHANGE, report)
+        renders = (
+            ReportRender.objects.restrict(user, Action.VIEW)
+            .filter(report=report)
+            .select_related("requested_by", "version")
+        )
+        context.update(
+            {
+                "sections": report.sections.select_related("party").order_by("order", "pk"),
+                "versions": ReportVersion.objects.restrict(user, Action.VIEW)
+                .filter(report=report)
+                .select_related("author"),
+                "latest_render": renders.first(),
+                "can_change": can_change,
+                "can_finalise": can_change and services.can_finalise(report)[0],
+                "finalise_reason": services.can_finalise(report)[1],
+                "can_delete": Report.access_policy.permits(user, Action.DELETE, report)
+                and not report.deletion_error(),
+            }
+        )
+        return context
+
+
+class ReportEditView(ObjectEditView):
+    queryset = Report.objects.all()
+    form_class = ReportForm
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            if self.is_create:
+                self.object = services.report_create(user=self.request.user, data=data)
+                messages.success(self.request, _("%(object)s was created.") % {"object": self.object})
+            else:
+                self.object = services.report_update(report=self.object, user=self.request.user, data=data)
+                messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
+        except DjangoValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_cancel_url(self):
+        return reverse("reports:report_list") if self.is_create else self.object.get_absolute_url()
+
+
+class ReportDeleteView(ObjectDeleteView):
+    queryset = Report.objects.all()
+
+    def form_valid(self, form):
+        reason = self.object.deletion_error()
+        if reason:
+            messages.error(self.request, reason)
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("reports:report_list")
+
+
+class SectionEditView(ObjectEditView):
+    queryset = ReportSection.objects.select_related("report", "party")
+    form_class = ReportSectionForm
+    pk_url_kwarg = "section"
+    template_name = "reports/section_edit.html"
+
+    @property
+    def is_create(self):
+        return False  # sections are made by composing the report, never by hand
+
+    def get_queryset(self):
+        return super().get_queryset().filter(report_id=self.kwargs["pk"])
+
+    def form_valid(self, form):
+        try:
+            self.object = services.section_update(
+                section=self.object, user=self.request.user, data=dict(form.cleaned_data)
+            )
+        except DjangoValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
+        return HttpResponseRedirect(self.object.report.get_absolute_url() + f"#section-{self.object.pk}")
+
+    def get_cancel_url(self):
+        return self.object.report.get_absolute_url()
+
+
+class PostActionView(RestrictedViewMixin, SingleObjectMixin, View):
+    """A button on a report page: POST only, restricted like an edit."""
+
+    http_method_names = ["post"]
+    access_action = Action.CHANGE
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            self.act()
+        except DjangoValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def act(self):
+        raise NotImplementedError
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ReportRenderView(PostActionView):
+    queryset = Report.objects.all()
+
+    def act(self):
+        source = None
+        if self.request.POST.get("source_version"):
+            source = get_object_or_404(
+                ReportVersion.objects.filter(report=self.object), pk=self.request.POST["source_version"]
+            )
+        job = services.report_render_request(
+            report=self.object, user=self.request.user, source_version=source
+        )
+        job.refresh_from_db()
+        if job.state == RenderState.FAILED:
+            messages.error(self.request, job.message)
+        else:
+            messages.info(self.request, job.message)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url() + "#render"
+
+
+class RenderRetryView(PostActionView):
+    queryset = ReportRender.objects.select_related("report")
+    access_action = Action.ADD
+
+    def act(self):
+        services.report_render_retry(render=self.object, user=self.request.user)
+
+    def get_success_url(self):
+        return self.object.report.get_absolute_url() + "#render"
+
+
+class ReportFinaliseView(PostActionView):
+    queryset = Report.objects.all()
+
+    def act(self):
+        services.report_finalise(report=self.object, user=self.request.user)
+        messages.success(self.request, _("%(object)s is final.") % {"object": self.object})
+
+
+class ReportRecomposeView(PostActionView):
+    queryset = Report.objects.all()
+
+    def act(self):
+        services.report_sections_sync(report=self.object, user=self.request.user)
+        messages.success(
+            self.request, _("The sections not edited by hand were composed again from the data.")
+        )
+
+
+class SectionResetView(PostActionView):
+    queryset = ReportSection.objects.select_related("report")
+    pk_url_kwarg = "section"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(report_id=self.kwargs["pk"])
+
+    def act(self):
+        services.section_reset(section=self.object, user=self.request.user)
+        messages.success(self.request, _("The section takes its text from the data again."))
+
+    def get_success_url(self):
+        return self.object.report.get_absolute_url() + f"#section-{self.object.pk}"
+
+
+class ReportPreviewView(ObjectDetailView):
+    """The report as the PDF will show it, from the same template. A draft is composed from the
+    data now; a final report shows its latest version, as published."""
+
+    queryset = Report.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_object()
+        if report.is_final:
+            version = report.versions.order_by("-number").first()
+            if version is None:
+                raise Http404
+            snapshot = version.snapshot
+            label = _("version %(number)s") % {"number": version.number}
+        else:
+            snapshot = build_snapshot(report)
+            label = _("draft composed from the data now")
+        html = render_html(
+            snapshot, preview=True, extra={"preview_label": label, "back_url": report.get_absolute_url()}
+        )
+        return HttpResponse(html)
+
+
+class VersionPreviewView(ObjectDetailView):
+    """A kept version shown in the browser from its stored snapshot."""
+
+    queryset = ReportVersion.objects.select_related("report")
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_object()
+        label = _("version %(number)s") % {"number": version.number}
+        html = render_html(
+            version.snapshot,
+            preview=True,
+            extra={"preview_label": label, "back_url": version.report.get_absolute_url()},
+        )
+        return HttpResponse(html)
+
+
+class VersionFileView(ObjectDetailView):
+    """Download a version's PDF or DOCX: files are never served from MEDIA_ROOT directly."""
+
+    queryset = ReportVersion.objects.select_related("report")
+    kind = "pdf"
+
+    def get(self, request, *args, **kwargs):
+        return version_file_response(self.get_object(), self.kind)

@@ -3,12 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund --ignore-scripts
-rm -rf static/vendor/bootstrap static/vendor/bootstrap-icons
-mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/bootstrap-icons/fonts
+rm -rf static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js
+mkdir -p static/vendor/bootstrap/css static/vendor/bootstrap/js static/vendor/bootstrap-icons/fonts static/vendor/chart.js
 cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/css/
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/js/
 cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff static/vendor/bootstrap-icons/fonts/
 cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/
+cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
 echo "static/vendor refreshed"

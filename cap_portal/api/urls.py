@@ -1,15 +1,18 @@
 """The API under /api/v1/: one router for every app, so the API root lists everything."""
 
 from django.urls import path
-
 from rest_framework.routers import DefaultRouter
 
+from cases.api.urls import routes as case_routes
 from parties.api.urls import routes as party_routes
+from reports.api.urls import routes as report_routes
+from workplans.api.funding import routes as funding_routes
+from workplans.api.urls import routes as workplan_routes
 
 from .views import MeView, ObtainTokenView
 
 router = DefaultRouter()
-for prefix, viewset, basename in [*party_routes]:
+for prefix, viewset, basename in [*party_routes, *case_routes, *workplan_routes, *funding_routes, *report_routes]:
     router.register(prefix, viewset, basename=basename)
 
 app_name = "api"

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django_countries",
+    "csp",
     "simple_history",
     "axes",
     "cap_portal",
@@ -49,8 +51,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.preferences.PreferredLanguageMiddleware",  # the user's preferred language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
@@ -160,8 +164,21 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took but never acknowledged (the worker died) goes back to the queue after
+# this many seconds: longer than the longest task's time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminder e-mails before and after due dates (cases.reminders), every morning.
+    "send-reminders": {"task": "cases.send_reminders", "schedule": crontab(hour=6, minute=0)},
+}
+# Days before and after a due date (progress update, milestone, agreement end) when a reminder
+# goes out; a run that missed a day catches up within REMINDER_CATCH_UP_DAYS.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 3])
+REMINDER_DAYS_AFTER = env.list("REMINDER_DAYS_AFTER", cast=int, default=[1, 7])
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
+# The portal's address, for links in e-mails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -191,6 +208,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CountryCodeEnum": "parties.choices.country_code_choices",
+        "CapStageEnum": "cases.choices.CapStage",  # stage, from_stage, to_stage
+        "LevelEnum": "cases.choices.Level",  # export_significance, potential_for_impact
+        "SelectionDecisionEnum": "cases.choices.SelectionDecision",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -236,6 +256,24 @@ DRF_STANDARDIZED_ERRORS = {
 
 # Countries: CITES Parties include the European Union, which ISO 3166-1 reserves as "EU".
 COUNTRIES_OVERRIDE = {"EU": _("European Union")}
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------
+# Scripts and everything else only from the portal itself; inline style attributes are allowed
+# (progress bars set their width), inline scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

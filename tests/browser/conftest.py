@@ -52,8 +52,18 @@ def page(browser, live_server, request):
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
     page.shot = _shooter(page, request.node.name)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def _shooter(page, test_name):

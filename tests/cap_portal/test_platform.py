@@ -149,3 +149,21 @@ def test_login_is_throttled_after_repeated_failures(client, world):
     response = client.post(reverse("login"), {"username": "bob", "password": "right-password"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_security_headers_and_no_inline_script(client, world):
+    """Every page carries a Content-Security-Policy without inline scripts, and frame protection;
+    the pages themselves (here the Parties list and the API docs) have no inline script."""
+    import re
+
+    client.force_login(world.users["case_manager"])
+    for url in ["/parties/", "/api/docs/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in csp
+        assert response["X-Frame-Options"] == "DENY"
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {url}"
+        assert not re.search(r"\son[a-z]+=\"", html), f"inline event handler in {url}"

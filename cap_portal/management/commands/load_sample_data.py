@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cap_portal.demo import load_demo_users
 from cap_portal.sample import load_sample_portfolio
+from cases.sample import assign_demo_case_manager
 
 
 class Command(BaseCommand):
@@ -10,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_sample_portfolio()
         rows = load_demo_users()
+        # The sample CAP cases are loaded before the demo users exist: name their case manager now.
+        assign_demo_case_manager()
         self.stdout.write(self.style.SUCCESS("Sample portfolio loaded. Demo users:"))
         width = max(len(r[0]) for r in rows)
         for username, password, role in rows:

@@ -1,0 +1,179 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cap_portal.access import Action
+from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+
+from ..filtersets import (
+    CapCaseFilterSet,
+    ComplianceCaseFilterSet,
+    ComplianceMeasureFilterSet,
+    ComplianceMechanismFilterSet,
+    EligibilityAssessmentFilterSet,
+    MeetingFilterSet,
+    ProgressRatingFilterSet,
+    RecommendationFilterSet,
+    StakeholderFilterSet,
+    TechnicalMissionFilterSet,
+)
+from ..models import (
+    CapCase,
+    CapCaseTransition,
+    ComplianceCase,
+    ComplianceMeasure,
+    ComplianceMechanism,
+    EligibilityAssessment,
+    Meeting,
+    ProgressRating,
+    Recommendation,
+    Stakeholder,
+    TechnicalMission,
+)
+from ..selectors import candidate_ranking
+from ..services import cap_case_transition, eligibility_decide
+from .serializers import (
+    CapCaseSerializer,
+    ComplianceCaseSerializer,
+    ComplianceMeasureSerializer,
+    ComplianceMechanismSerializer,
+    DecisionRequestSerializer,
+    EligibilityAssessmentSerializer,
+    MeetingSerializer,
+    ProgressRatingSerializer,
+    RankedCandidateSerializer,
+    RecommendationSerializer,
+    StakeholderSerializer,
+    TechnicalMissionSerializer,
+    TransitionRequestSerializer,
+)
+
+
+class MeetingViewSet(BaseModelViewSet):
+    """Meetings of the Standing Committee, the Animals and Plants Committees and the CoP (public)."""
+
+    queryset = Meeting.objects.all()
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilterSet
+
+
+class ComplianceMechanismViewSet(BaseModelViewSet):
+    """Compliance mechanisms and processes with their legal basis (public reference data)."""
+
+    queryset = ComplianceMechanism.objects.all()
+    serializer_class = ComplianceMechanismSerializer
+    filterset_class = ComplianceMechanismFilterSet
+
+
+class ComplianceCaseViewSet(BaseModelViewSet):
+    """Each Party under each compliance mechanism or process (and species, where it concerns species)."""
+
+    queryset = ComplianceCase.objects.select_related("party", "mechanism")
+    serializer_class = ComplianceCaseSerializer
+    filterset_class = ComplianceCaseFilterSet
+
+
+class RecommendationViewSet(BaseModelViewSet):
+    """Recommendations adopted at meetings, with their deadline, status and whether they are overdue."""
+
+    queryset = Recommendation.objects.select_related("party", "adopted_at")
+    serializer_class = RecommendationSerializer
+    filterset_class = RecommendationFilterSet
+
+
+class ComplianceMeasureViewSet(BaseModelViewSet):
+    """Compliance measures; ``in_effect`` is derived from the dates (filter ``?in_effect=true``)."""
+
+    queryset = ComplianceMeasure.objects.select_related("party")
+    serializer_class = ComplianceMeasureSerializer
+    filterset_class = ComplianceMeasureFilterSet
+
+
+class ProgressRatingViewSet(BaseModelViewSet):
+    """Progress ratings per meeting on the NIAP scale."""
+
+    queryset = ProgressRating.objects.select_related("compliance_case__party")
+    serializer_class = ProgressRatingSerializer
+    filterset_class = ProgressRatingFilterSet
+
+
+class CapCaseViewSet(BaseModelViewSet):
+    """CAP cases. The stage changes only through ``POST …/{id}/transition/`` (case managers)."""
+
+    queryset = CapCase.objects.select_related("party").prefetch_related(
+        Prefetch("transitions", queryset=CapCaseTransition.objects.select_related("taken_by"))
+    )
+    serializer_class = CapCaseSerializer
+    filterset_class = CapCaseFilterSet
+    extra_action_access = {"transition": Action.CHANGE}
+
+    @extend_schema(request=TransitionRequestSerializer, responses=CapCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the CAP case to another stage, with the reason; the workflow table says which
+        moves exist (400 otherwise) and who may take them (403 otherwise)."""
+        cap_case = self.get_object()
+        payload = TransitionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            cap_case_transition(cap_case=cap_case, user=request.user, **payload.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        cap_case = self.get_queryset().get(pk=cap_case.pk)
+        return Response(self.get_serializer(cap_case).data)
+
+
+class EligibilityAssessmentViewSet(BaseModelViewSet):
+    """The Secretariat's eligibility assessments of CAP candidates (prong 1).
+
+    ``GET …/ranking/`` proposes a ranking of the candidates with the reasons for each rank;
+    ``POST …/{id}/decide/`` records a decision and moves the CAP case accordingly.
+    """
+
+    queryset = EligibilityAssessment.objects.select_related("cap_case__party")
+    serializer_class = EligibilityAssessmentSerializer
+    filterset_class = EligibilityAssessmentFilterSet
+    extra_action_access = {"decide": Action.CHANGE, "ranking": Action.VIEW}
+
+    @extend_schema(request=DecisionRequestSerializer, responses=EligibilityAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record the decision on this candidate and its reasons (case managers only)."""
+        assessment = self.get_object()
+        payload = DecisionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            assessment = eligibility_decide(
+                assessment=assessment,
+                decision=payload.validated_data["decision"],
+                reason=payload.validated_data["reason"],
+                user=request.user,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(self.get_serializer(assessment).data)
+
+    @extend_schema(responses=RankedCandidateSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def ranking(self, request):
+        """The proposed ranking of the candidates still under selection, with the reasons."""
+        rows = candidate_ranking(user=request.user)
+        return Response(RankedCandidateSerializer(rows, many=True).data)
+
+
+class TechnicalMissionViewSet(BaseModelViewSet):
+    """Technical missions of the Secretariat to CAP Parties (prong 2)."""
+
+    queryset = TechnicalMission.objects.select_related("cap_case__party")
+    serializer_class = TechnicalMissionSerializer
+    filterset_class = TechnicalMissionFilterSet
+
+
+class StakeholderViewSet(BaseModelViewSet):
+    """Stakeholders and partners in each CAP Party's in-country coordination (prong 3)."""
+
+    queryset = Stakeholder.objects.select_related("cap_case__party")
+    serializer_class = StakeholderSerializer
+    filterset_class = StakeholderFilterSet

@@ -1,0 +1,230 @@
+"""The case manager's portfolio dashboard (issue 7): one row per CAP case, and the figures of the
+charts. A fixed number of queries whatever the number of CAP cases (pinned in
+tests/cases/test_dashboard.py): the CAP cases with their workplan, milestone, progress and
+agreement figures as subquery annotations, then one query for the activities, one for the
+workplan version that counts, and the budget figures (``workplans.funding_selectors``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cap_portal.access import Action
+from workplans.choices import ActivityStatus, WorkplanStatus
+from workplans.models import Activity, LegalInstrument, Milestone, ProgressUpdate, Workplan
+
+from .models import CapCase
+
+NOT_COUNTED = (ActivityStatus.CANCELLED,)
+
+
+@dataclass
+class PortfolioRow:
+    """One CAP case on the dashboard. ``absorption`` is spent ÷ received in percent (None: no
+    funds received yet); ``current_end`` includes no-cost extensions."""
+
+    cap_case: CapCase
+    workplan_id: int | None
+    workplan_version: int | None
+    workplan_status: str | None
+    activities_total: int = 0
+    activities_completed: int = 0
+    milestones_overdue: int = 0
+    absorption: Decimal | None = None
+    budget_figures: object | None = None
+    current_end: datetime.date | None = None
+    original_end: datetime.date | None = None
+    agreement_starts: datetime.date | None = None
+    last_progress: datetime.date | None = None
+
+    @property
+    def party(self):
+        return self.cap_case.party
+
+    @property
+    def workplan_status_label(self) -> str:
+        return WorkplanStatus(self.workplan_status).label if self.workplan_status else ""
+
+    @property
+    def percent_complete(self) -> int | None:
+        """The share of the plan's activities (cancelled ones left out) completed, in percent."""
+        if not self.activities_total:
+            return None
+        return round(100 * self.activities_completed / self.activities_total)
+
+    @property
+    def is_extended(self) -> bool:
+        return bool(self.current_end and self.original_end and self.current_end != self.original_end)
+
+    # Columns of the CSV/XLSX export (cap_portal.exports resolves these names).
+    @property
+    def party_name(self) -> str:
+        return self.party.name
+
+    @property
+    def stage(self) -> str:
+        return self.cap_case.get_stage_display()
+
+
+@dataclass
+class Portfolio:
+    rows: list[PortfolioRow]
+    activities_by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, n)
+    as_of: datetime.date | None = None
+
+    @property
+    def chart_data(self) -> dict:
+        """What static/js/dashboard-charts.js draws (passed through ``json_script``)."""
+        return {
+            "activities": {
+                "labels": [str(label) for _value, label, _n in self.activities_by_status],
+                "values": [n for _value, _label, n in self.activities_by_status],
+            },
+            "absorption": {
+                "labels": [r.party.name for r in self.rows if r.absorption is not None],
+                "values": [float(r.absorption) for r in self.rows if r.absorption is not None],
+            },
+            "agreements": [
+                {
+                    "party": r.party.name,
+                    "start": r.agreement_starts.isoformat(),
+                    "original_end": r.original_end.isoformat(),
+                    "current_end": r.current_end.isoformat(),
+                }
+                for r in self.rows
+                if r.agreement_starts and r.current_end
+            ],
+            "today": self.as_of.isoformat() if self.as_of else None,
+        }
+
+
+def _latest(queryset, value: str):
+    return Subquery(queryset.values(value)[:1])
+
+
+def portfolio_queryset(user, today: datetime.date):
+    """The CAP cases the user may see, annotated with the dashboard's per-case figures."""
+    latest_workplan = Workplan.objects.filter(cap_case=OuterRef("pk")).current().order_by("-version")
+    overdue = Milestone.objects.overdue(today).filter(
+        workplan__cap_case=OuterRef("pk"), workplan__status=WorkplanStatus.APPROVED
+    )
+    updates = ProgressUpdate.objects.filter(activity__workplan__cap_case=OuterRef("pk")).order_by(
+        "-period_end", "-pk"
+    )
+    agreements = (
+        LegalInstrument.objects.filter(cap_case=OuterRef("pk"))
+        .with_current_end()
+        .order_by("-current_end", "-pk")
+    )
+    return (
+        CapCase.objects.restrict(user, Action.VIEW)
+        .select_related("party", "case_manager")
+        .annotate(
+            dash_workplan_id=_latest(latest_workplan, "pk"),
+            dash_workplan_version=_latest(latest_workplan, "version"),
+            dash_workplan_status=_latest(latest_workplan, "status"),
+            dash_milestones_overdue=Coalesce(
+                Subquery(
+                    overdue.order_by().values("workplan__cap_case").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            dash_last_progress=_latest(updates, "period_end"),
+            dash_agreement_start=_latest(agreements, "starts_on"),
+            dash_agreement_end=_latest(agreements, "ends_on"),
+            dash_current_end=_latest(agreements, "current_end"),
+        )
+    )
+
+
+def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> dict:
+    """Party id → the budget figures (``Figures``) of the given CAP cases, over what ``user``
+    may see. Five queries, from ``workplans.funding_selectors`` (figures are per Party there: a
+    Party with two CAP cases shows the figures of both)."""
+    from workplans.funding import BudgetLine, Expenditure, Installment
+    from workplans.funding_selectors import absorption_from
+
+    ids = list(cap_case_ids)
+    summary = absorption_from(
+        instruments=LegalInstrument.objects.restrict(user).filter(cap_case_id__in=ids),
+        installments=Installment.objects.restrict(user).filter(instrument__cap_case_id__in=ids),
+        lines=BudgetLine.objects.restrict(user).filter(workplan__cap_case_id__in=ids),
+        expenditures=Expenditure.objects.restrict(user).filter(budget_line__workplan__cap_case_id__in=ids),
+        as_of=as_of,
+    )
+    return {party.pk: figures for party, figures in summary.parties}
+
+
+def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Portfolio:
+    """The dashboard rows for ``cap_cases`` (a queryset from :func:`portfolio_queryset`, filtered
+    by the caller; all the user may see by default), and the portfolio's activities by status."""
+    from workplans.funding_selectors import budget_workplan_ids
+
+    today = today or timezone.localdate()
+    if cap_cases is None:
+        cap_cases = portfolio_queryset(user, today)
+    cases = list(cap_cases)
+    ids = [c.pk for c in cases]
+    # The plan in force: the approved version, else the latest (as for the budget figures).
+    plan_ids = budget_workplan_ids(ids)
+    counts: dict[int, Counter] = defaultdict(Counter)
+    by_status: Counter = Counter()
+    rows_by_status = (
+        Activity.objects.filter(workplan_id__in=list(plan_ids.values()))
+        .order_by()
+        .values("workplan_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows_by_status:
+        counts[row["workplan_id"]][row["status"]] += row["n"]
+        by_status[row["status"]] += row["n"]
+    figures = budget_absorption_by_party(user=user, cap_case_ids=ids, as_of=today) if ids else {}
+    rows = []
+    for case in cases:
+        statuses = counts.get(plan_ids.get(case.pk), Counter())
+        party_figures = figures.get(case.party_id)
+        rows.append(
+            PortfolioRow(
+                cap_case=case,
+                workplan_id=case.dash_workplan_id,
+                workplan_version=case.dash_workplan_version,
+                workplan_status=case.dash_workplan_status,
+                activities_total=sum(n for s, n in statuses.items() if s not in NOT_COUNTED),
+                activities_completed=statuses.get(ActivityStatus.COMPLETED, 0),
+                milestones_overdue=case.dash_milestones_overdue,
+                absorption=party_figures.percent_of_received if party_figures else None,
+                budget_figures=party_figures,
+                current_end=case.dash_current_end,
+                original_end=case.dash_agreement_end,
+                agreement_starts=case.dash_agreement_start,
+                last_progress=case.dash_last_progress,
+            )
+        )
+    activities = [
+        (s.value, s.label, by_status.get(s.value, 0)) for s in ActivityStatus if by_status.get(s.value)
+    ]
+    return Portfolio(rows=rows, activities_by_status=activities, as_of=today)
+
+
+# The dashboard's export columns: (label, attribute of PortfolioRow).
+def export_columns():
+    return [
+        (_("Party"), "party_name"),
+        (_("Stage"), "stage"),
+        (_("Workplan version"), "workplan_version"),
+        (_("Workplan status"), "workplan_status_label"),
+        (_("Activities complete (%)"), "percent_complete"),
+        (_("Milestones overdue"), "milestones_overdue"),
+        (_("Budget absorption (% of funds received)"), "absorption"),
+        (_("Current end date"), "current_end"),
+        (_("Last progress update"), "last_progress"),
+    ]

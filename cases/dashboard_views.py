@@ -1,0 +1,157 @@
+"""The dashboard slice's pages: the home page (the portfolio dashboard for the Secretariat, "my
+Party" for focal points), the "needs attention" list, the notification log and posting comments.
+Querysets are restricted through the models' access policies, as everywhere."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from cap_portal import exports
+from cap_portal.access import Action, get_user_roles
+from cap_portal.views import ObjectListView, RestrictedViewMixin
+from parties.models import Party
+
+from . import dashboard
+from .attention import attention_groups, needs_attention
+from .comments import Comment, comment_cap_case_of, comment_post, comment_target_model
+from .filtersets import CapCaseFilterSet
+from .models import CapCase, Notification, NotificationKind
+
+ATTENTION_PREVIEW = 5
+
+
+class HomeView(LoginRequiredMixin, generic.TemplateView):
+    """The home page: the portfolio dashboard for the Secretariat; for everyone else their
+    Parties, what needs their attention and their recent notifications."""
+
+    def get_template_names(self):
+        if self.is_secretariat:
+            return ["cases/dashboard/dashboard.html"]
+        return ["cases/dashboard/my_party.html"]
+
+    @property
+    def is_secretariat(self):
+        return get_user_roles(self.request.user).is_secretariat
+
+    def get(self, request, *args, **kwargs):
+        if self.is_secretariat and request.GET.get("export") in exports.EXPORT_FORMATS:
+            portfolio = self.get_portfolio()
+            return exports.export_response(
+                portfolio.rows, dashboard.export_columns(), request.GET["export"], str(_("CAP portfolio"))
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_portfolio(self):
+        today = timezone.localdate()
+        self.filterset = CapCaseFilterSet(
+            self.request.GET or None,
+            queryset=dashboard.portfolio_queryset(self.request.user, today),
+            request=self.request,
+        )
+        return dashboard.portfolio(self.request.user, cap_cases=self.filterset.qs, today=today)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if self.is_secretariat:
+            portfolio = self.get_portfolio()
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            context.update(
+                portfolio=portfolio,
+                filter=self.filterset,
+                filters_active=any(query.values()),
+                export_querystring=query.urlencode(),
+                chart_data=portfolio.chart_data,
+            )
+            items = needs_attention(user)
+        else:
+            roles = get_user_roles(user)
+            own_ids = set().union(*roles.party_roles.values()) if roles.party_roles else set()
+            context["own_parties"] = Party.objects.restrict(user, Action.VIEW).filter(pk__in=own_ids)
+            context["own_cap_cases"] = (
+                CapCase.objects.restrict(user, Action.VIEW)
+                .filter(party_id__in=own_ids)
+                .select_related("party")
+            )
+            context["party_count"] = Party.objects.count()
+            items = needs_attention(user, party_ids=own_ids) if own_ids else []
+            if Notification.access_policy.allows(user, Action.VIEW):
+                context["notifications"] = (
+                    Notification.objects.restrict(user, Action.VIEW)
+                    .filter(recipient=user)
+                    .order_by("-sent_at")[:5]
+                )
+        groups = attention_groups(items)
+        for group in groups:
+            group.preview = group.items[:ATTENTION_PREVIEW]
+        context["attention_groups"] = groups
+        context["attention_count"] = len(items)
+        return context
+
+
+class AttentionView(LoginRequiredMixin, generic.TemplateView):
+    """Everything that needs attention, grouped by kind; each item links to the page to fix it."""
+
+    template_name = "cases/dashboard/attention.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        items = needs_attention(self.request.user)
+        context["attention_groups"] = attention_groups(items)
+        context["attention_count"] = len(items)
+        return context
+
+
+class NotificationListView(ObjectListView):
+    """The notification log: every reminder sent, to whom, when, about what."""
+
+    queryset = Notification.objects.select_related("recipient", "party")
+    filterset_fields = ["kind", "party"]
+    template_name = "cases/dashboard/notification_list.html"
+    export_fields = ("sent_at", "party.name", "recipient", "email", "kind", "subject")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = NotificationKind.choices
+        return context
+
+
+class CommentCreateView(RestrictedViewMixin, generic.View):
+    """POST a comment about a CAP case, one of its workplans or one of their activities
+    (``about`` = "capcase:<id>", "workplan:<id>" or "activity:<id>")."""
+
+    model = Comment
+    access_action = Action.ADD
+
+    def post(self, request, pk):
+        cap_case = get_object_or_404(CapCase.objects.restrict(request.user, Action.VIEW), pk=pk)
+        name, _sep, target_pk = request.POST.get("about", f"capcase:{pk}").partition(":")
+        model = comment_target_model(name)
+        target = None
+        if model is not None and target_pk.isdigit():
+            target = model.objects.restrict(request.user, Action.VIEW).filter(pk=int(target_pk)).first()
+        if target is None or comment_cap_case_of(target).pk != cap_case.pk:
+            messages.error(request, _("Choose what the comment is about among this CAP case's records."))
+            return HttpResponseRedirect(cap_case.get_absolute_url() + "#feed")
+        try:
+            comment = comment_post(
+                target=target,
+                body=request.POST.get("body", ""),
+                visibility=request.POST.get("visibility") or "shared",
+                user=request.user,
+            )
+        except PermissionDenied:
+            raise
+        except DjangoValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(cap_case.get_absolute_url() + "#feed")
+        messages.success(request, _("Your comment was posted."))
+        return HttpResponseRedirect(comment.get_absolute_url())

@@ -1,0 +1,35 @@
+"""Template tags of the dashboard slice: the CAP case activity feed and comment form."""
+
+from django import template
+
+from cap_portal.access import Action, get_user_roles
+
+from ..comments import Comment, CommentVisibility
+from ..feed import case_feed
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/dashboard/_feed_body.html", takes_context=True)
+def cap_case_feed(context, cap_case):
+    """The feed of a CAP case, and the comment form when the user may comment on it."""
+    user = context["request"].user
+    probe = Comment(cap_case=cap_case, author=user)
+    can_comment = Comment.access_policy.permits(user, Action.ADD, probe)
+    is_secretariat = get_user_roles(user).is_secretariat
+    targets = []
+    if can_comment:
+        targets.append(("capcase", cap_case.pk, str(cap_case)))
+        for workplan in cap_case.workplans.exclude(status="superseded").order_by("-version"):
+            targets.append(("workplan", workplan.pk, str(workplan)))
+            for activity in workplan.activities.order_by("code"):
+                targets.append(("activity", activity.pk, f"— {activity}"))
+    return {
+        "cap_case": cap_case,
+        "feed": case_feed(cap_case, user),
+        "can_comment": can_comment,
+        "targets": targets,
+        "visibilities": CommentVisibility.choices if is_secretariat else [],
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }

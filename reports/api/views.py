@@ -1,0 +1,183 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.response import Response
+
+from cap_portal.access import Action
+from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+from reports import services
+from reports.filtersets import (
+    ReportFilterSet,
+    ReportRenderFilterSet,
+    ReportSectionFilterSet,
+    ReportVersionFilterSet,
+)
+from reports.models import Report, ReportRender, ReportSection, ReportVersion
+
+from .serializers import (
+    RenderRequestSerializer,
+    ReportRenderSerializer,
+    ReportSectionSerializer,
+    ReportSerializer,
+    ReportVersionSerializer,
+)
+
+
+class ReportViewSet(BaseModelViewSet):
+    """Standing Committee progress reports. Drafts are seen by the Secretariat only; final
+    reports by every signed-in user. ``render`` queues a render job (202)."""
+
+    queryset = Report.objects.all()
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilterSet
+    extra_action_access = {"render": Action.CHANGE, "finalise": Action.CHANGE, "recompose": Action.CHANGE}
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.report_create(
+                user=self.request.user, data=dict(serializer.validated_data)
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.report_update(
+                report=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_destroy(self, instance):
+        reason = instance.deletion_error()
+        if reason:
+            raise serializers.ValidationError({"non_field_errors": [reason]})
+        super().perform_destroy(instance)
+
+    @extend_schema(request=RenderRequestSerializer, responses={202: ReportRenderSerializer})
+    @action(detail=True, methods=["post"])
+    def render(self, request, pk=None):
+        """Queue a render of the report (from the data, or from a stored version's snapshot)."""
+        report = self.get_object()
+        body = RenderRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = services.report_render_request(
+                report=report, user=request.user, source_version=body.validated_data.get("source_version")
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        job.refresh_from_db()  # in the embedded default the job has run already
+        return Response(
+            ReportRenderSerializer(job, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def finalise(self, request, pk=None):
+        """Mark the report final (it needs a rendered version): published to every signed-in user."""
+        try:
+            report = services.report_finalise(report=self.get_object(), user=request.user)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def recompose(self, request, pk=None):
+        """Refresh the default text of every section not edited by hand from the current data."""
+        report = self.get_object()
+        services.report_sections_sync(report=report, user=request.user)
+        return Response(self.get_serializer(report).data)
+
+
+class ReportSectionViewSet(BaseModelViewSet):
+    """The sections of a report; a case manager edits a section's text or resets it to the default."""
+
+    queryset = ReportSection.objects.select_related("party")
+    serializer_class = ReportSectionSerializer
+    filterset_class = ReportSectionFilterSet
+    http_method_names = ["get", "put", "patch", "post", "head", "options"]
+    extra_action_access = {"reset": Action.CHANGE}
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.section_update(
+                section=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    @extend_schema(request=None, responses=ReportSectionSerializer)
+    @action(detail=True, methods=["post"])
+    def reset(self, request, pk=None):
+        """Drop the edited text: the section takes its default text from the data again."""
+        section = services.section_reset(section=self.get_object(), user=request.user)
+        return Response(self.get_serializer(section).data)
+
+
+class ReportRenderViewSet(BaseModelViewSet):
+    """Render jobs: state (queued, running, done, failed), percentage and message; a failed job
+    can be retried (a new job, 202)."""
+
+    queryset = ReportRender.objects.select_related("requested_by", "version")
+    serializer_class = ReportRenderSerializer
+    filterset_class = ReportRenderFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+    extra_action_access = {"retry": Action.ADD}
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(request=None, responses={202: ReportRenderSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        try:
+            job = services.report_render_retry(render=self.get_object(), user=request.user)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        job.refresh_from_db()
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReportVersionViewSet(BaseModelViewSet):
+    """Every rendered version, kept: PDF and DOCX served only through these permission-checked actions."""
+
+    queryset = ReportVersion.objects.select_related("author", "report")
+    serializer_class = ReportVersionSerializer
+    filterset_class = ReportVersionFilterSet
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        version = self.get_object()
+        return version_file_response(version, "pdf")
+
+    @extend_schema(
+        responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes}
+    )
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        version = self.get_object()
+        return version_file_response(version, "docx")
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def version_file_response(version: ReportVersion, kind: str) -> FileResponse:
+    """The version's file as an attachment named after the symbol and version."""
+    field = getattr(version, kind)
+    name = f"{version.report.symbol} v{version.number}.{kind}".replace("/", "-")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])

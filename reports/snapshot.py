@@ -1,0 +1,182 @@
+"""The snapshot: everything a version of the report shows, composed once and stored as JSON.
+
+Rendering reads only the snapshot, never the live data, so rendering a stored snapshot again gives
+the same text and figures however the data changed since. Paragraphs get their continuous numbers
+here, so the PDF, the DOCX and the HTML preview number them alike.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from . import selectors
+from .composers import LAYOUT_BY_KIND, ComposeContext, compose
+
+SNAPSHOT_SCHEMA = 1
+_LIST_ITEM = re.compile(r"^\s*[-*]\s+")
+_HEADING = re.compile(r"^\s*##\s+")
+
+
+def to_blocks(body: str, *, start: int, numbered: bool) -> tuple[list[dict], int]:
+    """Split a section's text into blocks and number its paragraphs from ``start + 1``.
+
+    Blocks are separated by blank lines. A block whose lines all start with "- " is a lettered
+    list (a), b)…) that belongs to the paragraph before it and takes no number; a block starting
+    with "## " is a sub-heading; any other block is a paragraph. Returns the blocks and the last
+    number used.
+    """
+    blocks: list[dict] = []
+    number = start
+    for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines = [line for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(_LIST_ITEM.match(line) for line in lines):
+            items = [_LIST_ITEM.sub("", line).strip() for line in lines]
+            blocks.append(
+                {"type": "list", "items": [{"label": _letter(i), "text": t} for i, t in enumerate(items)]}
+            )
+        elif _HEADING.match(lines[0]) and len(lines) == 1:
+            blocks.append({"type": "heading", "text": _HEADING.sub("", lines[0]).strip()})
+        else:
+            text = " ".join(line.strip() for line in lines)
+            if numbered:
+                number += 1
+                blocks.append({"type": "paragraph", "number": number, "text": text})
+            else:
+                blocks.append({"type": "paragraph", "number": None, "text": text})
+    return blocks, number
+
+
+def _letter(index: int) -> str:
+    return f"{chr(ord('a') + index % 26)})"
+
+
+def default_title() -> str:
+    return gettext("Compliance Assistance Programme")
+
+
+def build_snapshot(report) -> dict:
+    """Compose the whole report from its sections and the data as of its as-of date."""
+    with translation.override(report.language):
+        parties = sorted(report.parties.all(), key=lambda party: party.name)
+        context = ComposeContext(report=report, as_of=report.as_of, parties=parties)
+        sections = []
+        number = 0
+        for section in report.sections.select_related("party").order_by("order", "pk"):
+            layout = LAYOUT_BY_KIND.get(section.kind)
+            if layout is None:
+                continue
+            section_context = context.for_party(section.party) if section.party_id else context
+            composition = compose(section.kind, section_context)
+            body = section.body if section.is_edited else composition.body
+            blocks, number = to_blocks(body, start=number, numbered=layout.numbered)
+            heading = section.title or (section.party.name if section.party_id else str(layout.heading))
+            sections.append(
+                {
+                    "kind": section.kind,
+                    "party": str(section.party.code) if section.party_id else None,
+                    "title": heading,
+                    "level": layout.level,
+                    "numbered": layout.numbered,
+                    "is_edited": section.is_edited,
+                    "blocks": blocks,
+                    "figures": _jsonable(composition.figures),
+                }
+            )
+        return {
+            "schema": SNAPSHOT_SCHEMA,
+            "composed_at": timezone.now().isoformat(),
+            "report": {
+                "id": report.pk,
+                "symbol": report.symbol,
+                "title": report.title or default_title(),
+                "meeting_name": report.meeting_name,
+                "meeting_place": report.meeting_place,
+                "meeting_start": report.meeting_start.isoformat(),
+                "meeting_end": report.meeting_end.isoformat(),
+                "agenda_headings": report.agenda_heading_list,
+                "language": report.language,
+                "as_of": report.as_of.isoformat(),
+                "parties": [party.name for party in parties],
+            },
+            "sections": sections,
+            "annex": _jsonable(annex_figures(context)),
+        }
+
+
+def annex_figures(context: ComposeContext) -> dict:
+    """The annex tables: activities by status, participants by sex, and the budget per Party and
+    per donor (``recorded: False`` until the budgets slice records funding)."""
+    parties = context.parties
+    counts, labels = context.memo("activities", lambda: selectors.activities_by_status(context.party_ids))
+    statuses = list(labels) + sorted({s for c in counts.values() for s in c} - set(labels))
+    activity_rows = []
+    for party in parties:
+        row = counts.get(party.pk, {})
+        activity_rows.append(
+            {"party": party.name, "counts": [row.get(s, 0) for s in statuses], "total": sum(row.values())}
+        )
+    activity_totals = [sum(r["counts"][i] for r in activity_rows) for i in range(len(statuses))]
+
+    sexes = context.memo(
+        "participants", lambda: selectors.participants_by_sex(context.party_ids, context.as_of)
+    )
+    participant_rows = []
+    for party in parties:
+        row = sexes.get(party.pk, {"female": 0, "male": 0, "other": 0})
+        participant_rows.append({"party": party.name, **row, "total": sum(row.values())})
+
+    budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
+    budget_table: dict = {"recorded": False, "currency": "", "parties": [], "donors": []}
+    if budget:
+        names = {party.pk: party.name for party in parties}
+        budget_table = {
+            "recorded": True,
+            "currency": budget.get("currency", ""),
+            "parties": [
+                _budget_row(names.get(row.get("party_id"), ""), row) for row in budget.get("parties", [])
+            ],
+            "donors": [_budget_row(str(row.get("donor", "")), row) for row in budget.get("donors", [])],
+        }
+    return {
+        "activities": {
+            "statuses": [{"code": s, "label": labels.get(s, s)} for s in statuses],
+            "rows": activity_rows,
+            "totals": activity_totals,
+            "total": sum(activity_totals),
+        },
+        "participants": {
+            "rows": participant_rows,
+            "totals": {k: sum(r[k] for r in participant_rows) for k in ("female", "male", "other", "total")},
+        },
+        "budget": budget_table,
+    }
+
+
+def _budget_row(name: str, row: dict) -> dict:
+    budget, received, spent = (row.get(k) for k in ("budget", "received", "spent"))
+    return {
+        "name": name,
+        "budget": budget,
+        "received": received,
+        "spent": spent,
+        "absorption": selectors.absorption_rate(spent, received),
+    }
+
+
+def _jsonable(value):
+    """Decimals as strings (money keeps its digits), dates as ISO strings, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,109 @@
+"""Durable jobs: a worker killed in the middle of a render loses nothing. The message goes back to
+the queue (late acknowledgement, visibility timeout), a restarted worker completes the job, and
+exactly one version exists."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+
+from cap_portal.celery import app
+from reports.choices import RenderState
+from reports.models import ReportRender, ReportVersion
+from reports.services import report_render_request
+
+from .conftest import make_report
+
+VISIBILITY_TIMEOUT = 5  # seconds, for this test only
+
+
+def start_worker(redis_url: str, media_root) -> subprocess.Popen:
+    """A real `celery worker` process on the test database and Redis."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cap_portal.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(media_root),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cap_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+    )
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    redis_db = redis_url.rsplit("/", 1)[0] + "/14"
+    import redis
+
+    redis.Redis.from_url(redis_db).flushdb()
+    app.conf.update(
+        broker_url=redis_db,
+        result_backend=redis_db,
+        task_always_eager=False,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    user = world.users["case_manager"]
+    report = make_report([world.own, world.other], user=user)
+    first = start_worker(redis_db, tmp_path)
+    second = None
+    try:
+        with transaction.atomic():
+            job = report_render_request(report=report, user=user)
+        wait_for(
+            lambda: ReportRender.objects.get(pk=job.pk).state == RenderState.RUNNING,
+            90,
+            "the render to start",
+        )
+        os.kill(first.pid, signal.SIGKILL)  # mid-render: no chance to acknowledge or clean up
+        first.wait(timeout=10)
+        killed = ReportRender.objects.get(pk=job.pk)
+        assert killed.state == RenderState.RUNNING and not ReportVersion.objects.filter(render=job).exists()
+
+        second = start_worker(redis_db, tmp_path)
+        done = wait_for(
+            lambda: (r := ReportRender.objects.get(pk=job.pk)).is_finished and r, 180, "the render to finish"
+        )
+        assert done.state == RenderState.DONE, done.message
+        assert ReportVersion.objects.filter(render=job).count() == 1
+        assert ReportVersion.objects.filter(report=report).count() == 1
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
+        app.conf.update(task_always_eager=True, broker_transport_options={})

@@ -1,0 +1,201 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cap_portal.forms import BaseModelForm
+
+from .choices import ChangeReason, ReviewDecision
+from .models import (
+    Activity,
+    CorrectiveAction,
+    Deliverable,
+    Event,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ProgressUpdate,
+    Workplan,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _dates(*names):
+    return dict.fromkeys(names, DATE)
+
+
+class WorkplansForm(BaseModelForm):
+    """Model validation may name a field the form does not show (e.g. the workplan a part belongs
+    to, when the version is no longer a draft): such errors are shown above the form."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            shown, hidden = {}, []
+            for name, messages in errors.error_dict.items():
+                if name in self.fields or name == NON_FIELD_ERRORS:
+                    shown[name] = messages
+                else:
+                    hidden += messages
+            if hidden:
+                shown.setdefault(NON_FIELD_ERRORS, []).extend(hidden)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
+
+
+class WorkplanForm(WorkplansForm):
+    class Meta(BaseModelForm.Meta):
+        model = Workplan
+        fields = [
+            "cap_case",
+            "title",
+            "starts_on",
+            "ends_on",
+            "objective",
+            "needs_and_gaps",
+            "stakeholders",
+            "communication",
+            "monitoring",
+        ]
+        widgets = _dates("starts_on", "ends_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A version stays with its CAP case.
+            del self.fields["cap_case"]
+        else:
+            self.fields["cap_case"].queryset = self.fields["cap_case"].queryset.select_related("party")
+
+
+class WorkplanPartForm(WorkplansForm):
+    """A part of a workplan: the activity choices are the same workplan's activities."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "activity" in self.fields:
+            self.fields["activity"].queryset = Activity.objects.filter(workplan_id=self.instance.workplan_id)
+
+
+class ActivityForm(WorkplansForm):
+    class Meta(BaseModelForm.Meta):
+        model = Activity
+        fields = [
+            "code",
+            "title",
+            "description",
+            "area",
+            "priority",
+            "responsible_entity",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "status",
+            "percent_complete",
+            "recommendations",
+        ]
+        widgets = _dates("planned_start", "planned_end", "actual_start", "actual_end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The recommendations of the workplan's own Party only.
+        field = self.fields["recommendations"]
+        party_id = self.instance.workplan.cap_case.party_id if self.instance.workplan_id else None
+        field.queryset = field.queryset.filter(party_id=party_id).select_related("adopted_at")
+        field.widget.attrs["size"] = 6
+
+
+class MilestoneForm(WorkplanPartForm):
+    class Meta(BaseModelForm.Meta):
+        model = Milestone
+        fields = ["activity", "title", "due_on", "met_on", "evidence"]
+        widgets = _dates("due_on", "met_on")
+
+
+class IndicatorForm(WorkplanPartForm):
+    class Meta(BaseModelForm.Meta):
+        model = Indicator
+        fields = ["activity", "name", "unit", "baseline", "target", "counts_people"]
+
+
+class IndicatorValueForm(WorkplansForm):
+    class Meta(BaseModelForm.Meta):
+        model = IndicatorValue
+        fields = ["period_start", "period_end", "value", "female", "male", "other_or_not_recorded", "note"]
+        widgets = _dates("period_start", "period_end")
+
+
+class CorrectiveActionForm(WorkplanPartForm):
+    class Meta(BaseModelForm.Meta):
+        model = CorrectiveAction
+        fields = ["activity", "reason", "description", "agreed_on", "due_on"]
+        widgets = _dates("agreed_on", "due_on")
+
+
+class ProgressUpdateForm(WorkplansForm):
+    class Meta(BaseModelForm.Meta):
+        model = ProgressUpdate
+        fields = [
+            "period_start",
+            "period_end",
+            "status",
+            "percent_complete",
+            "actual_start",
+            "actual_end",
+            "narrative",
+        ]
+        widgets = _dates("period_start", "period_end", "actual_start", "actual_end")
+
+
+class CaseRecordForm(WorkplansForm):
+    """An event or deliverable of a CAP case: the activity choices are those of the case's workplans."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = (
+            Activity.objects.filter(workplan__cap_case_id=self.instance.cap_case_id)
+            .exclude(workplan__status="superseded")
+            .select_related("workplan")
+        )
+
+
+class EventForm(CaseRecordForm):
+    class Meta(BaseModelForm.Meta):
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "activity",
+            "start_on",
+            "end_on",
+            "venue",
+            "is_online",
+            "participants_female",
+            "participants_male",
+            "participants_other",
+            "summary",
+        ]
+        widgets = _dates("start_on", "end_on")
+
+
+class DeliverableForm(CaseRecordForm):
+    class Meta(BaseModelForm.Meta):
+        model = Deliverable
+        fields = ["kind", "title", "activity", "description", "delivered_on", "file"]
+        widgets = {"delivered_on": DATE, "file": forms.ClearableFileInput(attrs={"class": "form-control"})}
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", "—"), *ChangeReason.choices])
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=ReviewDecision.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled workbook (XLSX)"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )

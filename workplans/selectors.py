@@ -1,0 +1,228 @@
+"""Reads of the workplans app that span relations: coverage of recommendations, comparison of two
+versions, the timeline, and the "my work" lists."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cap_portal.access import Action, Role, get_user_roles
+from cases.models import Recommendation
+
+from .choices import SA_REPORTED_ENTITIES, ActivityStatus, ReviewStatus, WorkplanStatus
+from .models import Activity, Deliverable, Milestone, ProgressUpdate, Workplan
+
+# An activity under way with no progress reported for this long is due an update.
+UPDATE_INTERVAL = datetime.timedelta(days=90)
+
+
+def workplan_coverage(workplan: Workplan) -> dict:
+    """Which pending (open or in progress) recommendations of the Party the version's activities
+    address, and which no activity addresses."""
+    pending = list(
+        Recommendation.objects.filter(party_id=workplan.cap_case.party_id)
+        .pending()
+        .order_by("deadline", "pk")
+    )
+    addressed_ids = set(
+        Activity.objects.filter(workplan=workplan, recommendations__isnull=False).values_list(
+            "recommendations", flat=True
+        )
+    )
+    return {
+        "pending": pending,
+        "addressed": [r for r in pending if r.pk in addressed_ids],
+        "unaddressed": [r for r in pending if r.pk not in addressed_ids],
+    }
+
+
+# --- Comparison of two versions -------------------------------------------------------------------
+
+WORKPLAN_FIELDS = ("title", "starts_on", "ends_on", "objective", "needs_and_gaps", "stakeholders")
+ACTIVITY_FIELDS = (
+    "title",
+    "description",
+    "area",
+    "priority",
+    "responsible_entity",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "status",
+    "percent_complete",
+)
+MILESTONE_FIELDS = ("activity", "due_on", "met_on")
+INDICATOR_FIELDS = ("unit", "baseline", "target", "counts_people")
+
+
+def _display(obj, name: str) -> str:
+    model_field = obj._meta.get_field(name)
+    if model_field.choices:
+        return str(getattr(obj, f"get_{name}_display")())
+    value = getattr(obj, name)
+    if name == "activity":
+        return value.code if value else ""
+    if name == "recommendations":
+        return ", ".join(sorted(r.reference for r in value.all()))
+    return "" if value is None else str(value)
+
+
+def _field_changes(old, new, names) -> list[dict]:
+    changes = []
+    for name in names:
+        before, after = _display(old, name), _display(new, name)
+        if before != after:
+            label = str(old._meta.get_field(name).verbose_name)
+            changes.append({"field": name, "label": label, "old": before, "new": after})
+    return changes
+
+
+def _compare_rows(old_rows: dict, new_rows: dict, names) -> dict:
+    return {
+        "added": [new_rows[k] for k in new_rows if k not in old_rows],
+        "removed": [old_rows[k] for k in old_rows if k not in new_rows],
+        "changed": [
+            {"key": k, "old": old_rows[k], "new": new_rows[k], "changes": changes}
+            for k in new_rows
+            if k in old_rows and (changes := _field_changes(old_rows[k], new_rows[k], names))
+        ],
+    }
+
+
+def workplan_compare(old: Workplan, new: Workplan) -> dict:
+    """The differences between two versions: the plan's fields, and activities (matched by code),
+    milestones (by title) and indicators (by name) added, removed or changed, field by field."""
+    activity_fields = (*ACTIVITY_FIELDS, "recommendations")
+
+    def activities(workplan):
+        return {a.code: a for a in workplan.activities.prefetch_related("recommendations")}
+
+    return {
+        "old": old,
+        "new": new,
+        "fields": _field_changes(old, new, WORKPLAN_FIELDS),
+        "activities": _compare_rows(activities(old), activities(new), activity_fields),
+        "milestones": _compare_rows(
+            {m.title: m for m in old.milestones.select_related("activity")},
+            {m.title: m for m in new.milestones.select_related("activity")},
+            MILESTONE_FIELDS,
+        ),
+        "indicators": _compare_rows(
+            {i.name: i for i in old.indicators.all()},
+            {i.name: i for i in new.indicators.all()},
+            INDICATOR_FIELDS,
+        ),
+    }
+
+
+# --- Timeline -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    left: float
+    width: float
+
+
+@dataclass
+class TimelineRow:
+    activity: Activity
+    planned: Bar
+    actual: Bar | None
+    milestones: list[tuple[float, Milestone]] = field(default_factory=list)
+
+
+def workplan_timeline(workplan: Workplan, activities, milestones, today: datetime.date | None = None) -> dict:
+    """Planned and actual bars per activity, milestones as marks and today's line, as percentages
+    of the span from the earliest to the latest date of the plan."""
+    today = today or timezone.localdate()
+    dates = [workplan.starts_on, workplan.ends_on]
+    for a in activities:
+        dates += [d for d in (a.planned_start, a.planned_end, a.actual_start, a.actual_end) if d]
+    dates += [m.due_on for m in milestones]
+    start, end = min(dates), max(dates)
+    span = max((end - start).days, 1)
+
+    def pos(day):
+        return round(100 * (day - start).days / span, 2)
+
+    def bar(first, last):
+        return Bar(pos(first), max(round(100 * ((last - first).days + 1) / span, 2), 0.5))
+
+    by_activity: dict[int, list] = {}
+    for m in milestones:
+        by_activity.setdefault(m.activity_id, []).append((pos(m.due_on), m))
+    rows = []
+    for a in activities:
+        actual = None
+        if a.actual_start:
+            actual = bar(a.actual_start, a.actual_end or max(min(today, end), a.actual_start))
+        rows.append(TimelineRow(a, bar(a.planned_start, a.planned_end), actual, by_activity.get(a.pk, [])))
+    return {
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "loose_milestones": by_activity.get(None, []),
+        "today": pos(today) if start <= today <= end else None,
+    }
+
+
+# --- My work --------------------------------------------------------------------------------------
+
+
+def my_work(user, today: datetime.date | None = None) -> dict:
+    """What waits for the user: for a focal point, updates due, overdue milestones, returned plans and
+    updates; for a case manager, the submissions waiting for review."""
+    today = today or timezone.localdate()
+    roles = get_user_roles(user)
+    work: dict = {}
+    if Role.CASE_MANAGER in roles.global_roles:
+        work["workplans_to_review"] = (
+            Workplan.objects.restrict(user, Action.VIEW).awaiting_review().for_table().order_by("updated")
+        )
+        work["updates_to_review"] = (
+            ProgressUpdate.objects.restrict(user, Action.VIEW)
+            .awaiting_review()
+            .for_table()
+            .order_by("created")
+        )
+        work["deliverables_to_review"] = (
+            Deliverable.objects.restrict(user, Action.VIEW)
+            .awaiting_review()
+            .exclude(file="")
+            .for_table()
+            .order_by("created")
+        )
+    ma_parties = roles.parties_for({Role.MA_FOCAL_POINT})
+    sa_parties = roles.parties_for({Role.SA_FOCAL_POINT})
+    if ma_parties or sa_parties:
+        scope = Q(workplan__cap_case__party_id__in=ma_parties) | Q(
+            workplan__cap_case__party_id__in=sa_parties, responsible_entity__in=SA_REPORTED_ENTITIES
+        )
+        recent = ProgressUpdate.objects.filter(period_end__gte=today - UPDATE_INTERVAL).exclude(
+            review_status=ReviewStatus.RETURNED
+        )
+        work["updates_due"] = (
+            Activity.objects.filter(scope, workplan__status=WorkplanStatus.APPROVED)
+            .exclude(status__in=[ActivityStatus.COMPLETED, ActivityStatus.CANCELLED])
+            .exclude(planned_start__gt=today)
+            .exclude(pk__in=recent.values("activity"))
+            .select_related("workplan__cap_case__party")
+        )
+        party_ids = ma_parties | sa_parties
+        work["milestones_overdue"] = (
+            Milestone.objects.overdue(today)
+            .filter(workplan__cap_case__party_id__in=party_ids, workplan__status=WorkplanStatus.APPROVED)
+            .for_table()
+        )
+        work["workplans_returned"] = Workplan.objects.filter(
+            cap_case__party_id__in=ma_parties, status=WorkplanStatus.RETURNED
+        ).for_table()
+        work["updates_returned"] = ProgressUpdate.objects.filter(
+            submitted_by=user, review_status=ReviewStatus.RETURNED
+        ).for_table()
+    return work

@@ -1,0 +1,338 @@
+"""XLSX export, template and import of a workplan's plan: activities, milestones and indicators.
+
+The same layout serves the three: the template is the export of an empty plan. Reading checks every
+row and cell and returns all the problems at once; :func:`workplans.services.workplan_import` writes
+only when there are none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from cases.models import Recommendation
+
+from .choices import ActivityStatus, AreaOfConcern, Priority, ResponsibleEntity
+from .models import Activity, Indicator, Milestone, Workplan
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str = "text"  # text, date, int, decimal, bool, choice, activity, recommendations
+    required: bool = False
+    choices: type | None = None
+
+
+ACTIVITY_COLUMNS = [
+    Column("code", "Code", required=True),
+    Column("title", "Title", required=True),
+    Column("description", "Description"),
+    Column("area", "Area of concern", "choice", True, AreaOfConcern),
+    Column("priority", "Priority", "choice", True, Priority),
+    Column("responsible_entity", "Responsible entity", "choice", True, ResponsibleEntity),
+    Column("planned_start", "Planned start", "date", True),
+    Column("planned_end", "Planned end", "date", True),
+    Column("actual_start", "Actual start", "date"),
+    Column("actual_end", "Actual end", "date"),
+    Column("status", "Status", "choice", True, ActivityStatus),
+    Column("percent_complete", "Percent complete", "int"),
+    # Recommendation references ("SC70 SR") are shared by several recommendations: rows name them by
+    # id, written "12 (SC70 SR)"; only the leading number is read back.
+    Column("recommendations", "Recommendations (ids, separated by ;)", "recommendations"),
+]
+MILESTONE_COLUMNS = [
+    Column("activity", "Activity code", "activity"),
+    Column("title", "Title", required=True),
+    Column("due_on", "Due on", "date", True),
+    Column("met_on", "Met on", "date"),
+    Column("evidence", "Evidence"),
+]
+INDICATOR_COLUMNS = [
+    Column("activity", "Activity code", "activity"),
+    Column("name", "Name", required=True),
+    Column("unit", "Unit", required=True),
+    Column("baseline", "Baseline", "decimal"),
+    Column("target", "Target", "decimal", True),
+    Column("counts_people", "Counts people (yes/no)", "bool"),
+]
+SHEETS = ("Activities", "Milestones", "Indicators")
+
+
+SHEET_COLUMNS = {
+    "Activities": ACTIVITY_COLUMNS,
+    "Milestones": MILESTONE_COLUMNS,
+    "Indicators": INDICATOR_COLUMNS,
+}
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _cell_value(obj, column: Column):
+    if column.kind == "activity":
+        return obj.activity.code if obj.activity_id else None
+    if column.kind == "recommendations":
+        return "; ".join(
+            f"{r.pk} ({r.reference})" for r in sorted(obj.recommendations.all(), key=lambda r: r.pk)
+        )
+    if column.kind == "bool":
+        return "yes" if getattr(obj, column.field) else "no"
+    value = getattr(obj, column.field)
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def workplan_workbook(workplan: Workplan | None) -> bytes:
+    """The plan as an XLSX workbook (``None``: the empty template), with drop-downs for the choices."""
+    book = Workbook()
+    book.remove(book.active)
+    columns = SHEET_COLUMNS
+    rows = {"Activities": [], "Milestones": [], "Indicators": []}
+    if workplan is not None:
+        rows["Activities"] = list(workplan.activities.order_by("code").prefetch_related("recommendations"))
+        rows["Milestones"] = list(workplan.milestones.select_related("activity").order_by("due_on", "pk"))
+        rows["Indicators"] = list(workplan.indicators.select_related("activity").order_by("name", "pk"))
+    for name in SHEETS:
+        sheet = book.create_sheet(name)
+        sheet.append([c.header for c in columns[name]])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for obj in rows[name]:
+            sheet.append([_cell_value(obj, c) for c in columns[name]])
+        for index, column in enumerate(columns[name], start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = 14 if column.kind in ("date", "int", "decimal") else 28
+            if column.kind == "date":
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = "yyyy-mm-dd"
+            if column.choices is not None or column.kind == "bool":
+                values = column.choices.values if column.choices is not None else ["yes", "no"]
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(values) + '"', allow_blank=True
+                )
+                sheet.add_data_validation(validation)
+                validation.add(f"{letter}2:{letter}1000")
+        sheet.freeze_panes = "A2"
+    info = book.create_sheet("Instructions")
+    info.append([_("Fill one row per activity, milestone and indicator. Dates as YYYY-MM-DD.")])
+    info.append(
+        [_("Importing replaces the plan of the draft version; nothing is written if any cell is wrong.")]
+    )
+    info.append([])
+    for name in SHEETS:
+        for column in columns[name]:
+            if column.choices is not None:
+                info.append([name, column.header] + [f"{v} = {label}" for v, label in column.choices.choices])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+class SheetErrors:
+    """Every problem found, as "Sheet, row N, column: message" lines."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def add(self, sheet: str, row: int | None, column: str | None, message) -> None:
+        if row is None:
+            self.messages.append(_("Sheet “%(sheet)s”: %(message)s") % {"sheet": sheet, "message": message})
+        else:
+            self.messages.append(
+                _("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”: %(message)s")
+                % {"sheet": sheet, "row": row, "column": column or "—", "message": message}
+            )
+
+    def __bool__(self):
+        return bool(self.messages)
+
+
+def _parse(value, column: Column):
+    """The cell's value for the model, or raise ValueError with a message."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if column.required:
+            raise ValueError(_("This cell is required."))
+        return "" if column.kind in ("text", "recommendations") else None
+    if isinstance(value, str):
+        value = value.strip()
+    if column.kind == "date":
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(_("Not a date: write it as YYYY-MM-DD.")) from None
+    if column.kind == "int":
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(_("Not a whole number.")) from None
+        if number != number.to_integral_value():
+            raise ValueError(_("Not a whole number."))
+        return int(number)
+    if column.kind == "decimal":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(_("Not a number.")) from None
+    if column.kind == "bool":
+        text = str(value).lower()
+        if text in ("yes", "y", "true", "1", "oui", "sí", "si"):
+            return True
+        if text in ("no", "n", "false", "0", "non"):
+            return False
+        raise ValueError(_("Write yes or no."))
+    if column.kind == "choice":
+        text = str(value)
+        for choice_value, label in column.choices.choices:
+            if text.lower() in (choice_value, str(label).lower()):
+                return choice_value
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(column.choices.values)}
+        )
+    return str(value)
+
+
+@dataclass
+class ParsedPlan:
+    activities: list[tuple[Activity, list]]
+    milestones: list[Milestone]
+    indicators: list[Indicator]
+
+
+def read_workbook(file, workplan: Workplan) -> ParsedPlan:
+    """Read and check a filled workbook against the draft ``workplan``; raise ``ValidationError``
+    listing every bad sheet, row and cell."""
+    errors = SheetErrors()
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationError({"file": [_("This is not an XLSX workbook.")]}) from None
+    columns = SHEET_COLUMNS
+    tables: dict[str, list[tuple[int, dict]]] = {}
+    for name in SHEETS:
+        if name not in book.sheetnames:
+            errors.add(name, None, None, _("The sheet is missing: start from the template."))
+            tables[name] = []
+            continue
+        rows = book[name].iter_rows(values_only=True)
+        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+        expected = [c.header for c in columns[name]]
+        if header[: len(expected)] != expected:
+            errors.add(name, 1, None, _("The column headings differ from the template's."))
+            tables[name] = []
+            continue
+        table = []
+        for number, values in enumerate(rows, start=2):
+            values = list(values)[: len(expected)] + [None] * max(0, len(expected) - len(values))
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            data, bad = {}, False
+            for column, value in zip(columns[name], values, strict=False):
+                try:
+                    data[column.field] = _parse(value, column)
+                except ValueError as error:
+                    errors.add(name, number, column.header, error)
+                    bad = True
+            if not bad:
+                table.append((number, data))
+        tables[name] = table
+    book.close()
+
+    headers = {name: {c.field: c.header for c in columns[name]} for name in SHEETS}
+
+    def report(sheet, number, error: ValidationError):
+        for field_name, messages in error.message_dict.items():
+            for message in messages:
+                errors.add(sheet, number, headers[sheet].get(field_name, field_name), message)
+
+    recommendations = {r.pk: r for r in Recommendation.objects.filter(party_id=workplan.cap_case.party_id)}
+
+    activities, by_code = [], {}
+    for number, data in tables["Activities"]:
+        references = data.pop("recommendations", None)
+        if data.get("percent_complete") is None:
+            data["percent_complete"] = 0
+        activity = Activity(workplan=workplan, **data)
+        if activity.code in by_code:
+            errors.add("Activities", number, "Code", _("This code is used on another row."))
+            continue
+        try:
+            activity.full_clean(exclude=["workplan"], validate_unique=False)
+        except ValidationError as error:
+            report("Activities", number, error)
+        linked = []
+        for item in [r.strip() for r in (references or "").split(";") if r.strip()]:
+            match = re.match(r"\d+", item)
+            found = recommendations.get(int(match.group())) if match else None
+            if found is None:
+                errors.add(
+                    "Activities",
+                    number,
+                    headers["Activities"]["recommendations"],
+                    _("“%(item)s” is not a recommendation of this Party.") % {"item": item},
+                )
+            else:
+                linked.append(found)
+        by_code[activity.code] = activity
+        activities.append((activity, linked))
+
+    def link(sheet, number, data):
+        code = data.pop("activity", None)
+        if code is None:
+            return None, True
+        if code not in by_code:
+            errors.add(
+                sheet, number, "Activity code", _("No activity has the code “%(code)s”.") % {"code": code}
+            )
+            return None, False
+        return by_code[code], True
+
+    milestones = []
+    for number, data in tables["Milestones"]:
+        activity, ok = link("Milestones", number, data)
+        milestone = Milestone(workplan=workplan, **data)
+        try:
+            milestone.full_clean(exclude=["workplan", "activity"], validate_unique=False)
+        except ValidationError as error:
+            report("Milestones", number, error)
+        milestone._import_activity = activity
+        if ok:
+            milestones.append(milestone)
+
+    indicators = []
+    for number, data in tables["Indicators"]:
+        activity, ok = link("Indicators", number, data)
+        if data.get("baseline") is None:
+            data["baseline"] = Decimal(0)
+        if data.get("counts_people") is None:
+            data["counts_people"] = False
+        indicator = Indicator(workplan=workplan, **data)
+        try:
+            indicator.full_clean(exclude=["workplan", "activity"], validate_unique=False)
+        except ValidationError as error:
+            report("Indicators", number, error)
+        indicator._import_activity = activity
+        if ok:
+            indicators.append(indicator)
+
+    if errors:
+        raise ValidationError({"file": errors.messages})
+    return ParsedPlan(activities, milestones, indicators)
