@@ -125,3 +125,9 @@ MATRIX: dict[str, Endpoint] = {
 
 # URL name prefixes checked by a rule of their own (see the test module).
 ADMIN_PREFIX = "admin:"
+
+
+# Rows for the other apps live beside this file, one module, merged here.
+from .matrix_apps import APP_ROWS  # noqa: E402
+
+MATRIX.update(APP_ROWS)
