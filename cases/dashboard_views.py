@@ -2,6 +2,7 @@
 Party" for focal points), the "needs attention" list, the notification log and posting comments.
 Querysets are restricted through the models' access policies, as everywhere."""
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from parties.models import Party
 from . import dashboard
 from .attention import attention_groups, needs_attention
 from .comments import Comment, comment_cap_case_of, comment_post, comment_target_model
-from .filtersets import CapCaseFilterSet
+from .filtersets import BootstrapFilterSet, CapCaseFilterSet, party_filter
 from .models import CapCase, Notification, NotificationKind
 
 ATTENTION_PREVIEW = 5
@@ -109,11 +110,20 @@ class AttentionView(LoginRequiredMixin, generic.TemplateView):
         return context
 
 
+class NotificationFilterSet(BootstrapFilterSet):
+    party = party_filter()
+    kind = django_filters.MultipleChoiceFilter(choices=NotificationKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Notification
+        fields = ["party", "kind"]
+
+
 class NotificationListView(ObjectListView):
     """The notification log: every reminder sent, to whom, when, about what."""
 
     queryset = Notification.objects.select_related("recipient", "party")
-    filterset_fields = ["kind", "party"]
+    filterset_class = NotificationFilterSet
     template_name = "cases/dashboard/notification_list.html"
     export_fields = ("sent_at", "party.name", "recipient", "email", "kind", "subject")
 

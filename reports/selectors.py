@@ -241,20 +241,11 @@ def cap_cases(party_ids) -> dict[int, object]:
 
 
 def budget_figures(party_ids, as_of: datetime.date) -> dict | None:
-    """Budget, funds received, expenditure and absorption per Party and per donor, or None while
-    the budgets slice records none.
+    """Budget, funds received, expenditure and absorption per Party and per donor, or None when
+    no funding is recorded for these Parties. Computed by the budgets module
+    (``workplans.funding_selectors.report_budget_figures``), the one place money is summed."""
+    from workplans.funding_selectors import report_budget_figures
 
-    The budgets app plugs in by providing ``budgets.selectors.report_budget_figures(party_ids,
-    as_of)`` returning ``{"currency": "USD", "parties": [{"party_id", "budget", "received",
-    "spent"}], "donors": [{"donor", "budget", "received", "spent"}]}`` with Decimal amounts
-    (see docs/reports.md).
-    """
-    if not apps.is_installed("budgets"):
-        return None
-    try:
-        from budgets.selectors import report_budget_figures  # type: ignore[import-not-found]
-    except ImportError:
-        return None
     figures = report_budget_figures(party_ids, as_of)
     if not figures or not (figures.get("parties") or figures.get("donors")):
         return None

@@ -1,13 +1,16 @@
 """Generic test mixins, after NetBox's: a model's API and UI tests only declare.
 
 A test class declares the model, how to make an object for a Party, what to send, and the
-expected access per action and role — ``ALL`` (every Party), ``OWN`` (the role's own Party only)
+expected access per action and role (writes carry If-Match with the object's current ETag, as a
+client that read it first would) — ``ALL`` (every Party), ``OWN`` (the role's own Party only)
 or ``NONE`` (the role may never take the action). Expectations are written out by hand in each
 test class, never read from the access policies they check.
 """
 
 import pytest
 from django.urls import reverse
+
+from cap_portal.concurrency import etag_for
 
 ALL, OWN, NONE = "all", "own", "none"
 ROLES = [
@@ -154,7 +157,7 @@ class UpdateObjectTests(APITestBase):
         obj = self.make_object(world.party(target))
         before = self.snapshot(obj)
         response = self.client_for(api_client, world, role).patch(
-            self.detail_url(obj), self.update_payload(), format="json"
+            self.detail_url(obj), self.update_payload(), format="json", HTTP_IF_MATCH=etag_for(obj)
         )
         if role == "anonymous":
             assert response.status_code == 401
@@ -182,7 +185,9 @@ class DeleteObjectTests(APITestBase):
         """Delete: 204 when allowed, 404 outside the role's Parties, 403 when never allowed.
         Nothing is deleted when refused."""
         obj = self.make_object(world.party(target))
-        response = self.client_for(api_client, world, role).delete(self.detail_url(obj))
+        response = self.client_for(api_client, world, role).delete(
+            self.detail_url(obj), HTTP_IF_MATCH=etag_for(obj)
+        )
         exists = self.model.objects.filter(pk=obj.pk).exists()
         if role == "anonymous":
             assert response.status_code == 401

@@ -24,7 +24,16 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from .choices import ActivityStatus, WorkplanStatus
-from .funding import ZERO, BudgetCategory, BudgetLine, Expenditure, Fund, Installment, LegalInstrument
+from .funding import (
+    ZERO,
+    BudgetCategory,
+    BudgetLine,
+    Expenditure,
+    Fund,
+    Installment,
+    LegalInstrument,
+    NoCostExtension,
+)
 from .models import Activity, Workplan
 
 RATIO = Decimal("0.0001")
@@ -432,3 +441,43 @@ def budget_table(lines) -> BudgetTable:
         totals=totals,
         years=sorted(years | {1}),
     )
+
+
+# --- the SC report's figures --------------------------------------------------------------------
+
+
+def report_budget_figures(party_ids, as_of: date) -> dict:
+    """The figures the Standing Committee report shows, for the Parties it covers, as of a date
+    (the whole portfolio: the report is the Secretariat's). Amounts are ``Decimal`` USD;
+    ``no_cost_extensions`` counts the extensions granted on or before ``as_of``."""
+    party_ids = list(party_ids)
+    summary = absorption_from(
+        instruments=LegalInstrument.objects.filter(cap_case__party_id__in=party_ids, signed_on__lte=as_of),
+        installments=Installment.objects.filter(instrument__cap_case__party_id__in=party_ids),
+        lines=BudgetLine.objects.filter(workplan__cap_case__party_id__in=party_ids),
+        expenditures=Expenditure.objects.filter(budget_line__workplan__cap_case__party_id__in=party_ids),
+        as_of=as_of,
+    )
+    extensions: dict[int, int] = defaultdict(int)
+    granted = NoCostExtension.objects.filter(
+        instrument__cap_case__party_id__in=party_ids, granted_on__lte=as_of
+    ).values_list("instrument__cap_case__party_id", flat=True)
+    for party_id in granted:
+        extensions[party_id] += 1
+
+    def row(figures: Figures) -> dict:
+        return {
+            "committed": figures.committed,
+            "budget": figures.budget,
+            "received": figures.received,
+            "spent": figures.spent,
+        }
+
+    return {
+        "currency": "USD",
+        "parties": [
+            {"party_id": party.pk, **row(figures), "no_cost_extensions": extensions.get(party.pk, 0)}
+            for party, figures in summary.parties
+        ],
+        "donors": [{"donor": donor.name, **row(figures)} for donor, figures in summary.donors],
+    }

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -34,6 +35,7 @@ class ReportViewSet(BaseModelViewSet):
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
     extra_action_access = {"render": Action.CHANGE, "finalise": Action.CHANGE, "recompose": Action.CHANGE}
+    require_if_match = True  # several case managers edit the same report
 
     def perform_create(self, serializer):
         try:
@@ -43,13 +45,16 @@ class ReportViewSet(BaseModelViewSet):
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
 
+    @transaction.atomic
     def perform_update(self, serializer):
+        report = self.lock_and_check_version(serializer.instance)
         try:
             serializer.instance = services.report_update(
-                report=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+                report=report, user=self.request.user, data=dict(serializer.validated_data)
             )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
+        self._object_for_etag = serializer.instance
 
     def perform_destroy(self, instance):
         reason = instance.deletion_error()

@@ -106,3 +106,24 @@ def test_history_endpoint_lists_who_changed_what(world, api_client):
     ]
     other = ContactFactory(party=world.other)
     assert api_client.get(f"/api/v1/contacts/{other.pk}/history/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_reports_require_if_match(world, api_client):
+    """Reports are edited by several case managers: a write without If-Match is 428, a stale one
+    412, the current one goes through."""
+    from tests.reports.conftest import make_report
+
+    report = make_report([world.own], user=world.users["case_manager"])
+    api_client.force_login(world.users["case_manager"])
+    url = f"/api/v1/reports/{report.pk}/"
+    assert api_client.patch(url, {"symbol": "SC79 Doc. 1"}, format="json").status_code == 428
+    etag = api_client.get(url)["ETag"]
+    assert (
+        api_client.patch(url, {"symbol": "SC79 Doc. 1"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    )
+    assert (
+        api_client.patch(url, {"symbol": "SC79 Doc. 2"}, format="json", HTTP_IF_MATCH=etag).status_code == 412
+    )
+    report.refresh_from_db()
+    assert report.symbol == "SC79 Doc. 1"

@@ -131,3 +131,7 @@ ADMIN_PREFIX = "admin:"
 from .matrix_apps import APP_ROWS  # noqa: E402
 
 MATRIX.update(APP_ROWS)
+
+from .matrix_dashboard import DASHBOARD_ROWS  # noqa: E402
+
+MATRIX.update(DASHBOARD_ROWS)

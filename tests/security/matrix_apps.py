@@ -1,4 +1,516 @@
 """Permission-matrix rows for the cases, workplans (with funding) and reports apps.
-Merged into MATRIX by tests/security/matrix.py; see its docstring for the rules."""
+Merged into MATRIX by tests/security/matrix.py; see its docstring for the rules.
 
-APP_ROWS: dict = {}
+Conventions of these rows:
+- write probes: PATCH for API details, POST for API lists, extra actions and UI pages, with an
+  empty or minimal body (an allowed write may answer 400, 412/415/428 or a redirect);
+- plan parts are made in a *draft* workplan, so that only permissions decide;
+- donor-scoped funding records of the own Party are funded by ``world.donor`` (EU, observed by
+  the donor observer), the other Party's by ``world.other_donor`` (tests/workplans/funding_factories);
+- reports are global (no Party): "own" is a *final* report (visible to every signed-in user),
+  "other" a *draft* (Secretariat only), so ``O`` reads "sees finals, not drafts";
+- ``own_only``: a workflow step refused by role (a service's PermissionDenied, 403) after the
+  object was looked up among those the user may *view*. On another Party's object a focal point
+  gets 404 before the role is checked, and the matrix has no letter for "403 own / 404 other",
+  so both probes use the own Party's object and the row checks the role refusal; the Party
+  scoping of the same lookup is checked by the object's detail row.
+"""
+
+import datetime
+import hashlib
+import itertools
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from tests.cases.factories import (
+    CapCaseFactory,
+    ComplianceCaseFactory,
+    ComplianceMeasureFactory,
+    ComplianceMechanismFactory,
+    EligibilityAssessmentFactory,
+    MeetingFactory,
+    ProgressRatingFactory,
+    RecommendationFactory,
+    StakeholderFactory,
+    TechnicalMissionFactory,
+)
+from tests.workplans import funding_factories as ff
+from tests.workplans.factories import (
+    ActivityFactory,
+    CorrectiveActionFactory,
+    DeliverableFactory,
+    EventFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    cap_case_for,
+    make_workplan,
+)
+from workplans.choices import WorkplanStatus
+
+from .matrix import (
+    CASE_MANAGER,
+    EVERYONE,
+    MAINTAINERS,
+    SECRETARIAT,
+    SECRETARIAT_AND_PARTY,
+    Endpoint,
+    r,
+)
+
+_counter = itertools.count(1)
+
+# Budgets and funding: the donor observer reads what its donor funds.
+FUNDING_READERS = r("A", "A", "O", "O", "D")
+# Progress updates: the case manager and both focal points of the Party report.
+REPORTERS = r("A", "N", "O", "O", "N")
+# Workflow steps of planners probed with own_only (both probes on the own Party's object): "A"
+# for the MA focal point reads "allowed on the own Party's"; the Party scoping of the lookup is
+# the workplan-detail row's.
+PLANNERS_OWN_ONLY = r("A", "N", "A", "N", "N")
+# Reports: the Secretariat reads drafts and finals; everyone else finals only ("own" = final).
+REPORT_READERS = r("A", "A", "O", "O", "O")
+# Pages every Party role and the Secretariat open, closed to donor observers.
+NOT_DONORS = r("A", "A", "A", "A", "N")
+
+
+def own_only(make):
+    """Both probes on the own Party's object (see the module docstring)."""
+
+    def build(world, target):
+        return make(world, "own")
+
+    return build
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def meeting(world, target):
+    return MeetingFactory()
+
+
+def mechanism(world, target):
+    return ComplianceMechanismFactory()
+
+
+def compliance_case(world, target):
+    return ComplianceCaseFactory(party=world.party(target))
+
+
+def recommendation(world, target):
+    return RecommendationFactory(party=world.party(target))
+
+
+def measure(world, target):
+    return ComplianceMeasureFactory(party=world.party(target))
+
+
+def rating(world, target):
+    return ProgressRatingFactory(compliance_case=compliance_case(world, target))
+
+
+def cap_case(world, target):
+    return CapCaseFactory(party=world.party(target))
+
+
+def assessment(world, target):
+    return EligibilityAssessmentFactory(cap_case=cap_case(world, target))
+
+
+def mission(world, target):
+    return TechnicalMissionFactory(cap_case=cap_case_for(world.party(target)))
+
+
+def stakeholder(world, target):
+    return StakeholderFactory(cap_case=cap_case_for(world.party(target)))
+
+
+def by_case(obj):
+    return {"case_pk": obj.pk}
+
+
+# --- workplans -----------------------------------------------------------------------------------
+
+
+def workplan(world, target):
+    return make_workplan(world.party(target))
+
+
+def submitted_workplan(world, target):
+    return make_workplan(world.party(target), WorkplanStatus.SUBMITTED)
+
+
+def activity(world, target):
+    return ActivityFactory(workplan=workplan(world, target))
+
+
+def milestone(world, target):
+    return MilestoneFactory(workplan=workplan(world, target))
+
+
+def indicator(world, target):
+    return IndicatorFactory(workplan=workplan(world, target))
+
+
+def indicator_value(world, target):
+    return IndicatorValueFactory(indicator=indicator(world, target))
+
+
+def corrective_action(world, target):
+    return CorrectiveActionFactory(workplan=workplan(world, target))
+
+
+def progress_update(world, target):
+    return ProgressUpdateFactory(activity=activity(world, target), submitted_by=world.users["case_manager"])
+
+
+def event(world, target):
+    return EventFactory(cap_case=cap_case_for(world.party(target)))
+
+
+def _probe_file(name: str, content: bytes) -> str:
+    """A small file under MEDIA_ROOT, written once and shared by the probes."""
+    path = f"matrix-probe/{name}"
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(content))
+    return path
+
+
+def deliverable(world, target):
+    """A deliverable with a document (the download answers 404 without one)."""
+    made = DeliverableFactory(cap_case=cap_case_for(world.party(target)), original_name="guidelines.pdf")
+    made.file.name = _probe_file("deliverable.pdf", b"%PDF-1.4 probe")
+    made.save(update_fields=["file"])
+    return made
+
+
+def by_parent(obj):
+    return {"parent": obj.pk}
+
+
+def approve_step(obj):
+    return {"pk": obj.pk, "action": "approve"}
+
+
+# --- funding -------------------------------------------------------------------------------------
+
+
+def funding_source(world, target):
+    return ff.source_for(world.party(target))
+
+
+def instrument(world, target):
+    return ff.make_instrument(world.party(target))
+
+
+def extension(world, target):
+    return ff.make_extension(world.party(target))
+
+
+def installment(world, target):
+    return ff.make_installment(world.party(target))
+
+
+def budget_line(world, target):
+    return ff.make_line(world.party(target))
+
+
+def expenditure(world, target):
+    return ff.make_expenditure(world.party(target))
+
+
+def budgeted_workplan(world, target):
+    """A draft workplan with a budget line funded by the target's donor."""
+    return ff.make_line(world.party(target)).workplan
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def _report(world, final: bool):
+    from reports.choices import ReportStatus
+    from reports.models import Report
+    from tests.reports.conftest import make_report
+
+    report = make_report([world.own, world.other], symbol=f"SC78 Doc. {next(_counter)}")
+    if final:
+        _version(world, report)
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.FINAL)
+        report.refresh_from_db()
+    return report
+
+
+def _version(world, report):
+    from reports.models import ReportRender, ReportVersion
+    from reports.snapshot import build_snapshot
+
+    author = world.users["case_manager"]
+    job = ReportRender.objects.create(report=report, state="done", percent=100, requested_by=author)
+    pdf = b"%PDF-1.4 probe"
+    return ReportVersion.objects.create(
+        report=report,
+        number=report.versions.count() + 1,
+        render=job,
+        author=author,
+        rendered_at=timezone.now(),
+        as_of=datetime.date(2024, 12, 1),
+        language="en",
+        pdf=_probe_file("report.pdf", pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        page_count=1,
+        docx=_probe_file("report.docx", b"PK probe"),
+        snapshot=build_snapshot(report),
+    )
+
+
+def report(world, target):
+    """Own: a final report (with its version); other: a draft."""
+    return _report(world, final=target == "own")
+
+
+def section(world, target):
+    return report(world, target).sections.order_by("pk").first()
+
+
+def render_job(world, target):
+    """Render jobs are Secretariat-only whatever the report's state (no public_q)."""
+    return (
+        _report(world, final=target == "own").renders.first()
+        or _version(world, _report(world, final=False)).render
+    )
+
+
+def failed_render(world, target):
+    from reports.models import ReportRender
+
+    return ReportRender.objects.create(
+        report=_report(world, final=target == "own"),
+        state="failed",
+        message="probe",
+        requested_by=world.users["case_manager"],
+    )
+
+
+def version(world, target):
+    """A kept version of a final report (own) or of a draft (other)."""
+    made = _report(world, final=target == "own")
+    return made.versions.first() or _version(world, made)
+
+
+def report_section(obj):
+    return {"pk": obj.report_id, "section": obj.pk}
+
+
+# --- the rows --------------------------------------------------------------------------------------
+
+
+def _api_crud(basename, make, read, write, detail_method="patch", **extra):
+    """list, detail and history rows of a plain API viewset."""
+    return {
+        f"api:{basename}-list": Endpoint(read=read, write=write),
+        f"api:{basename}-detail": Endpoint(
+            obj=make, read=read, write=write, write_method=detail_method, **extra
+        ),
+        f"api:{basename}-history": Endpoint(obj=make, read=read),
+    }
+
+
+APP_ROWS: dict = {
+    # ---------------------------------------------------------------- API: cases
+    **_api_crud("meeting", meeting, EVERYONE, CASE_MANAGER),
+    **_api_crud("mechanism", mechanism, EVERYONE, CASE_MANAGER),
+    **_api_crud("compliancecase", compliance_case, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    **_api_crud("recommendation", recommendation, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    **_api_crud("compliancemeasure", measure, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    **_api_crud("progressrating", rating, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    **_api_crud("capcase", cap_case, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    # Moving a CAP case between stages: case managers only (model-level CHANGE).
+    "api:capcase-transition": Endpoint(obj=cap_case, write=CASE_MANAGER),
+    # Eligibility assessments are the Secretariat's (focal points and donors: 403).
+    **_api_crud("eligibilityassessment", assessment, SECRETARIAT, CASE_MANAGER),
+    "api:eligibilityassessment-decide": Endpoint(obj=assessment, write=CASE_MANAGER),
+    "api:eligibilityassessment-ranking": Endpoint(read=SECRETARIAT),
+    **_api_crud("mission", mission, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    **_api_crud("stakeholder", stakeholder, SECRETARIAT_AND_PARTY, CASE_MANAGER),
+    # ---------------------------------------------------------------- API: workplans
+    # Readers: the Secretariat and the Party's focal points (donor observers: 403); planners: the
+    # case manager and the Party's MA focal point.
+    **_api_crud("workplan", workplan, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    # Submit (planners) and approve (case managers): refused by role in the service.
+    "api:workplan-submit": Endpoint(obj=own_only(workplan), write=PLANNERS_OWN_ONLY),
+    "api:workplan-approve": Endpoint(obj=own_only(submitted_workplan), write=CASE_MANAGER),
+    "api:workplan-return": Endpoint(obj=own_only(submitted_workplan), write=CASE_MANAGER),
+    "api:workplan-revise": Endpoint(obj=own_only(workplan), write=PLANNERS_OWN_ONLY),
+    "api:workplan-compare": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "api:workplan-coverage": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "api:workplan-export": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "api:workplan-template": Endpoint(read=NOT_DONORS),
+    # Multipart only: the JSON probe of an allowed user answers 415.
+    "api:workplan-import": Endpoint(obj=workplan, write=MAINTAINERS),
+    **_api_crud("activity", activity, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("milestone", milestone, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("indicator", indicator, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("indicatorvalue", indicator_value, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("correctiveaction", corrective_action, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("event", event, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("deliverable", deliverable, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    "api:deliverable-download": Endpoint(obj=deliverable, read=SECRETARIAT_AND_PARTY),
+    # A valid decision, so that the probe reaches the role check (not the body's validation).
+    "api:deliverable-review": Endpoint(
+        obj=own_only(deliverable), write=CASE_MANAGER, write_data={"decision": "accept"}
+    ),
+    **_api_crud("progressupdate", progress_update, SECRETARIAT_AND_PARTY, REPORTERS),
+    "api:progressupdate-accept": Endpoint(obj=own_only(progress_update), write=CASE_MANAGER),
+    "api:progressupdate-return": Endpoint(obj=own_only(progress_update), write=CASE_MANAGER),
+    # ---------------------------------------------------------------- API: funding
+    # Funding sources are global records of the donors (public_view).
+    **_api_crud("fundingsource", funding_source, EVERYONE, CASE_MANAGER),
+    # If-Match is required on instruments and budget lines: an allowed PATCH answers 428.
+    **_api_crud("legalinstrument", instrument, FUNDING_READERS, CASE_MANAGER),
+    "api:legalinstrument-figures": Endpoint(obj=instrument, read=FUNDING_READERS),
+    **_api_crud("nocostextension", extension, FUNDING_READERS, CASE_MANAGER),
+    **_api_crud("installment", installment, FUNDING_READERS, CASE_MANAGER),
+    **_api_crud("budgetline", budget_line, FUNDING_READERS, MAINTAINERS),
+    # Without ?workplan= an allowed user gets 400: the probe checks the model-level rule only.
+    "api:budgetline-table": Endpoint(read=EVERYONE),
+    "api:budgetline-export": Endpoint(read=EVERYONE),
+    **_api_crud("expenditure", expenditure, FUNDING_READERS, MAINTAINERS),
+    # Absorption figures over what the user may see: every signed-in user.
+    "api:absorption-list": Endpoint(read=EVERYONE),
+    "api:absorption-export": Endpoint(read=EVERYONE),
+    # ---------------------------------------------------------------- API: reports
+    **_api_crud("report", report, REPORT_READERS, CASE_MANAGER),
+    "api:report-render": Endpoint(obj=report, write=CASE_MANAGER),
+    "api:report-finalise": Endpoint(obj=report, write=CASE_MANAGER),
+    "api:report-recompose": Endpoint(obj=report, write=CASE_MANAGER),
+    # Sections are made by composing the report: no create (405), so no write probe on the list.
+    "api:report-section-list": Endpoint(read=EVERYONE),
+    "api:report-section-detail": Endpoint(
+        obj=section, read=REPORT_READERS, write=CASE_MANAGER, write_method="patch"
+    ),
+    "api:report-section-history": Endpoint(obj=section, read=REPORT_READERS),
+    "api:report-section-reset": Endpoint(obj=section, write=CASE_MANAGER),
+    # Render jobs: the Secretariat only, drafts and finals alike.
+    "api:report-render-list": Endpoint(read=SECRETARIAT),
+    "api:report-render-detail": Endpoint(obj=render_job, read=SECRETARIAT),
+    "api:report-render-history": Endpoint(obj=render_job, read=SECRETARIAT),
+    "api:report-render-retry": Endpoint(obj=failed_render, write=CASE_MANAGER),
+    # Versions (read-only): those of final reports are published.
+    "api:report-version-list": Endpoint(read=EVERYONE),
+    "api:report-version-detail": Endpoint(obj=version, read=REPORT_READERS),
+    "api:report-version-history": Endpoint(obj=version, read=REPORT_READERS),
+    "api:report-version-pdf": Endpoint(obj=version, read=REPORT_READERS),
+    "api:report-version-docx": Endpoint(obj=version, read=REPORT_READERS),
+    # ---------------------------------------------------------------- UI: cases
+    "cases:capcase_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "cases:capcase_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:capcase_detail": Endpoint(obj=cap_case, read=SECRETARIAT_AND_PARTY),
+    "cases:capcase_edit": Endpoint(obj=cap_case, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:capcase_transition": Endpoint(obj=cap_case, write=CASE_MANAGER),
+    "cases:mission_add": Endpoint(obj=cap_case, kwargs=by_case, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:mission_edit": Endpoint(obj=mission, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:stakeholder_add": Endpoint(obj=cap_case, kwargs=by_case, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:stakeholder_edit": Endpoint(obj=stakeholder, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:selection_board": Endpoint(read=SECRETARIAT),
+    "cases:assessment_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:assessment_edit": Endpoint(obj=assessment, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:assessment_decide": Endpoint(obj=assessment, write=CASE_MANAGER),
+    "cases:compliancecase_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "cases:compliancecase_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:compliancecase_detail": Endpoint(obj=compliance_case, read=SECRETARIAT_AND_PARTY),
+    "cases:compliancecase_edit": Endpoint(obj=compliance_case, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:recommendation_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "cases:recommendation_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:recommendation_detail": Endpoint(obj=recommendation, read=SECRETARIAT_AND_PARTY),
+    "cases:recommendation_edit": Endpoint(obj=recommendation, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:measure_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:measure_edit": Endpoint(obj=measure, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:rating_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:rating_edit": Endpoint(obj=rating, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:meeting_list": Endpoint(read=EVERYONE),
+    "cases:meeting_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:meeting_edit": Endpoint(obj=meeting, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:mechanism_list": Endpoint(read=EVERYONE),
+    "cases:mechanism_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:mechanism_edit": Endpoint(obj=mechanism, read=CASE_MANAGER, write=CASE_MANAGER),
+    # ---------------------------------------------------------------- UI: workplans
+    "workplans:workplan_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:my_work": Endpoint(read=EVERYONE),
+    "workplans:workplan_template": Endpoint(read=NOT_DONORS),
+    "workplans:workplan_detail": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_edit": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:workplan_delete": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
+    # One step probed: approving (case managers only).
+    "workplans:workplan_transition": Endpoint(
+        obj=own_only(submitted_workplan), kwargs=approve_step, write=CASE_MANAGER
+    ),
+    "workplans:workplan_compare": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_export": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_import": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:activity_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:activity_edit": Endpoint(obj=activity, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:activity_delete": Endpoint(obj=activity, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:milestone_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:milestone_edit": Endpoint(obj=milestone, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:milestone_delete": Endpoint(obj=milestone, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:indicator_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:indicator_edit": Endpoint(obj=indicator, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:indicator_delete": Endpoint(obj=indicator, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:indicatorvalue_add": Endpoint(
+        obj=indicator, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS
+    ),
+    "workplans:indicatorvalue_edit": Endpoint(obj=indicator_value, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:correctiveaction_add": Endpoint(
+        obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS
+    ),
+    "workplans:correctiveaction_edit": Endpoint(obj=corrective_action, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:progress_add": Endpoint(obj=activity, kwargs=by_parent, read=REPORTERS, write=REPORTERS),
+    "workplans:progress_edit": Endpoint(obj=progress_update, read=REPORTERS, write=REPORTERS),
+    # A valid decision, so that the probe reaches the role check (an invalid form redirects).
+    "workplans:progress_review": Endpoint(
+        obj=own_only(progress_update), write=CASE_MANAGER, write_data={"decision": "accept"}
+    ),
+    "workplans:event_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:event_edit": Endpoint(obj=event, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:deliverable_add": Endpoint(
+        obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS
+    ),
+    "workplans:deliverable_edit": Endpoint(obj=deliverable, read=MAINTAINERS, write=MAINTAINERS),
+    "workplans:deliverable_review": Endpoint(
+        obj=own_only(deliverable), write=CASE_MANAGER, write_data={"decision": "accept"}
+    ),
+    "workplans:deliverable_file": Endpoint(obj=deliverable, read=SECRETARIAT_AND_PARTY),
+    # ---------------------------------------------------------------- UI: funding
+    "funding:absorption": Endpoint(read=EVERYONE),
+    "funding:absorption_export": Endpoint(read=EVERYONE),
+    "funding:instrument_list": Endpoint(read=EVERYONE),
+    "funding:instrument_detail": Endpoint(obj=instrument, read=FUNDING_READERS),
+    "funding:workplan_budget": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
+    "funding:workplan_budget_export": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
+    "funding:expenditure_list": Endpoint(read=EVERYONE),
+    "funding:expenditure_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
+    "funding:expenditure_edit": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
+    # ---------------------------------------------------------------- UI: reports
+    "reports:report_list": Endpoint(read=EVERYONE),
+    "reports:report_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    "reports:report_detail": Endpoint(obj=report, read=REPORT_READERS),
+    "reports:report_edit": Endpoint(obj=report, read=CASE_MANAGER, write=CASE_MANAGER),
+    "reports:report_delete": Endpoint(obj=report, read=CASE_MANAGER, write=CASE_MANAGER),
+    "reports:report_preview": Endpoint(obj=report, read=REPORT_READERS),
+    "reports:report_render": Endpoint(obj=report, write=CASE_MANAGER),
+    "reports:report_finalise": Endpoint(obj=report, write=CASE_MANAGER),
+    "reports:report_recompose": Endpoint(obj=report, write=CASE_MANAGER),
+    "reports:section_edit": Endpoint(
+        obj=section, kwargs=report_section, read=CASE_MANAGER, write=CASE_MANAGER
+    ),
+    "reports:section_reset": Endpoint(obj=section, kwargs=report_section, write=CASE_MANAGER),
+    "reports:render_retry": Endpoint(obj=failed_render, write=CASE_MANAGER),
+    "reports:version_preview": Endpoint(obj=version, read=REPORT_READERS),
+    "reports:version_pdf": Endpoint(obj=version, read=REPORT_READERS),
+    "reports:version_docx": Endpoint(obj=version, read=REPORT_READERS),
+}
