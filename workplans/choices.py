@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Activities are grouped by the same areas of concern as the recommendations they address
+# (CoP18 Doc. 28 para. 36 a): one list, kept by the cases app.
+from cases.choices import AreaOfConcern  # noqa: F401
+
 
 class WorkplanStatus(models.TextChoices):
     """The states of a workplan version (the workflow lives in ``workplans.workflow``)."""
@@ -20,18 +24,6 @@ class WorkplanAction(models.TextChoices):
     RETURN = "return", _("Return for changes")
     REVISE = "revise", _("Revise")
     SUPERSEDE = "supersede", _("Superseded by a new version")
-
-
-class AreaOfConcern(models.TextChoices):
-    """CoP18 Doc. 28 para. 36 a): recommendations and activities are grouped by area of concern."""
-
-    INSTITUTIONAL = "institutional", _("Institutional")
-    LEGISLATIVE = "legislative", _("Legislative")
-    SCIENTIFIC = "scientific", _("Scientific")
-    ENFORCEMENT = "enforcement", _("Enforcement")
-    INFORMATION_SYSTEMS = "information_systems", _("Information systems")
-    OUTREACH = "outreach", _("Outreach")
-    REPORTING = "reporting", _("Reporting")
 
 
 class Priority(models.TextChoices):

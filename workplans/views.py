@@ -51,6 +51,10 @@ from .workflow import available_actions
 
 
 def _restricted(model, user, action=Action.VIEW):
+    """The objects ``user`` may take ``action`` on; 403 when the role may never take it at all
+    (the same model-level rule the base views apply)."""
+    if not model.access_policy.allows(user, action):
+        raise PermissionDenied
     return model.objects.restrict(user, action)
 
 

@@ -12,7 +12,13 @@ from workplans.api.urls import routes as workplan_routes
 from .views import MeView, ObtainTokenView
 
 router = DefaultRouter()
-for prefix, viewset, basename in [*party_routes, *case_routes, *workplan_routes, *funding_routes, *report_routes]:
+for prefix, viewset, basename in [
+    *party_routes,
+    *case_routes,
+    *workplan_routes,
+    *funding_routes,
+    *report_routes,
+]:
     router.register(prefix, viewset, basename=basename)
 
 app_name = "api"

@@ -50,7 +50,9 @@ def test_case_manager_dashboard_party_and_approval(page, portfolio):
     page.wait_for_function("document.querySelector('#chart-activities').width > 0")
     page.shot("dashboard")
 
-    page.locator('#portfolio-table tr[data-party="TG"] td').first.get_by_role("link", name="Togo", exact=True).click()
+    page.locator('#portfolio-table tr[data-party="TG"] td').first.get_by_role(
+        "link", name="Togo", exact=True
+    ).click()
     assert page.get_by_role("heading", name=re.compile("Togo")).first.is_visible()
     assert page.locator("#feed").is_visible()
     page.shot("cap-case")
@@ -102,13 +104,13 @@ def test_case_manager_renders_the_sc_report(page, portfolio):
     page.shot("report")
     page.get_by_role("button", name="Render PDF and DOCX").click()
     bar = page.locator("[data-render-progress] .progress-bar")
-    bar.wait_for(state="visible")
+    bar.wait_for(state="visible", timeout=120_000)
     page.shot("progress")
     download = page.locator("[data-render-result]").get_by_role("link", name="Download PDF")
     download.wait_for(timeout=120_000)
     assert bar.inner_text() == "100%"
     page.shot("rendered")
-    response = page.context.request.get(download.get_attribute("href"))
+    response = page.context.request.get(page.base_url + download.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
 
 

@@ -418,3 +418,14 @@ def test_budget_lines_of_an_approved_workplan_are_read_only(world, api_client):
     response = api_client.delete(url, HTTP_IF_MATCH=etag_for(line))
     assert response.status_code == 400
     assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+@pytest.mark.django_db
+def test_budget_table_of_a_hidden_workplan_is_404(world, api_client):
+    """The budget table endpoint does not reveal that another Party's workplan exists."""
+    from tests.workplans.factories import make_workplan
+
+    hidden = make_workplan(world.other)
+    api_client.force_login(world.users["ma_focal_point"])
+    assert api_client.get("/api/v1/budget-lines/table/", {"workplan": hidden.pk}).status_code == 404
+    assert api_client.get("/api/v1/budget-lines/table/", {"workplan": 999999}).status_code == 404

@@ -5,8 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -317,8 +316,15 @@ class BudgetLineViewSet(BaseModelViewSet):
         workplan_id = request.query_params.get("workplan")
         if not workplan_id or not str(workplan_id).isdigit():
             raise serializers.ValidationError({"workplan": _("Name the workplan (its id).")})
-        workplan = get_object_or_404(Workplan.objects.select_related("cap_case__party"), pk=workplan_id)
-        lines = list(self.get_queryset().filter(workplan=workplan))
+        # The workplan must be one the user may see, or one whose budget lines they may see
+        # (donor observers): another Party's workplan id answers 404, like any hidden object.
+        lines = list(self.get_queryset().filter(workplan_id=workplan_id))
+        visible = (
+            Workplan.objects.restrict(request.user).select_related("cap_case__party").filter(pk=workplan_id)
+        )
+        workplan = visible.first() or (lines[0].workplan if lines else None)
+        if workplan is None:
+            raise Http404
         return workplan, lines
 
     @extend_schema(
