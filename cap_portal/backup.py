@@ -24,7 +24,7 @@ EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 
 
 class RestoreError(Exception):
-    pass
+    """The archive cannot be restored here (database not empty, counts differ, unsafe path)."""
 
 
 def row_counts() -> dict[str, int]:

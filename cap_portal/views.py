@@ -75,7 +75,7 @@ class ObjectListView(RestrictedViewMixin, FilterView):
 
 
 class ObjectDetailView(RestrictedViewMixin, generic.DetailView):
-    pass
+    """An object page; another Party's non-public object answers 404."""
 
 
 class ObjectEditView(RestrictedViewMixin, generic.UpdateView):

@@ -1,10 +1,10 @@
 """One FilterSet per model, shared by the API, the UI list pages and selectors."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import AuthorityKind, Region, WorkingLanguage
 from .models import Authority, Contact, Donor, Party

@@ -253,7 +253,7 @@ def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
         }
     areas = selectors.workplan_areas(workplan)
     text = gettext(
-        "The workplan \u201c%(title)s\u201d (version %(version)s, %(period)s) is led by the Management "
+        "The workplan “%(title)s” (version %(version)s, %(period)s) is led by the Management "
         "Authority."
     ) % {
         "title": workplan.title,

@@ -202,7 +202,7 @@ class APIViewTestCases:
     """Compose the mixins: ``class TestX(APIViewTestCases.CRUD): ...`` declares one model's API tests."""
 
     class CRUD(ListObjectsTests, GetObjectTests, CreateObjectTests, UpdateObjectTests, DeleteObjectTests):
-        pass
+        """List, retrieve, create, update and delete, for every role and Party."""
 
 
 # --- UI --------------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ class UIEditTests(UITestBase):
 
 class UIViewTestCases:
     class ListDetailEdit(UIListTests, UIDetailTests, UIEditTests):
-        pass
+        """The list page, the object page and the edit form, for every role and Party."""
 
     class Edit(UIEditTests):
         """For records shown on their Party's page rather than a page of their own."""

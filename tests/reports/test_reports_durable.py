@@ -28,7 +28,9 @@ def start_worker(redis_url: str, media_root) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cap_portal.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
+            db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+        ),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(media_root),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
