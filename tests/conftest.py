@@ -34,15 +34,21 @@ def require_service(name: str, reason: str):
 
 @pytest.fixture
 def redis_url():
+    """A Redis database of this test process's own (parallel test workers must not consume each
+    other's tasks), emptied before the test."""
+    import os
+
     import redis
 
     if not settings.REDIS_URL:
         require_service("Redis", "REDIS_URL is not set")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    url = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{10 + int(worker or 0) % 6}"
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.RedisError as error:
         require_service("Redis", str(error))
-    return settings.REDIS_URL
+    return url
 
 
 @pytest.fixture

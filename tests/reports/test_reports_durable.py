@@ -68,10 +68,7 @@ def wait_for(predicate, timeout: float, what: str):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    redis_db = redis_url.rsplit("/", 1)[0] + "/14"
-    import redis
-
-    redis.Redis.from_url(redis_db).flushdb()
+    redis_db = redis_url  # this test process's own database, emptied by the fixture
     app.conf.update(
         broker_url=redis_db,
         result_backend=redis_db,
