@@ -64,7 +64,8 @@ def test_case_manager_dashboard_party_and_approval(page, portfolio):
     page.locator(".attention-workplan_submitted").get_by_role("link").first.click()
     page.wait_for_url(page.base_url + workplan.get_absolute_url())
     page.shot("submitted-workplan")
-    page.get_by_role("button", name="Approve", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve", exact=True).click()
     assert page.get_by_text("Approve done").is_visible()
     workplan.refresh_from_db()
     assert workplan.status == WorkplanStatus.APPROVED
@@ -85,7 +86,8 @@ def test_focal_point_reports_progress_and_cannot_open_another_party(page, portfo
     page.get_by_label("Percent complete").fill("100")
     page.get_by_label("Narrative").fill("Training delivered to 24 officers.")
     page.shot("progress-form")
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     assert activity.progress_updates.filter(narrative__startswith="Training delivered").exists()
     page.shot("progress-saved")
 
@@ -117,11 +119,12 @@ def test_case_manager_renders_the_sc_report(page, portfolio):
 def test_french_ui(page, portfolio):
     """Switching to French shows French, and the choice is remembered for the next sign-in."""
     login(page, "viewer", DEMO_PASSWORD)
-    page.get_by_label("Language").select_option("fr")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the switcher submits itself (static/js/portal.js)
+        page.get_by_label("Language").select_option("fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.shot("french-dashboard")
-    page.locator("form[action='/logout/'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action='/logout/'] button").click()
     page.context.clear_cookies()
     page.goto(page.base_url + "/login/")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -130,7 +133,8 @@ def test_french_ui(page, portfolio):
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
     assert page.locator("html").get_attribute("lang") == "fr"  # the preferred language, at sign-in
-    page.locator("form[action='/logout/'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action='/logout/'] button").click()
     page.goto(page.base_url + "/login/")
     assert page.get_by_text("Nom d’utilisateur").is_visible()
     page.shot("french-login")
