@@ -8,7 +8,9 @@ candidates (Democratic Republic of the Congo, Madagascar, Mozambique) are illust
 """
 
 import datetime
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -561,6 +563,9 @@ def load() -> None:
     """Load meetings, compliance cases, recommendations, measures, ratings, CAP cases, missions,
     stakeholders and candidates (idempotent: a second run changes nothing)."""
     parties = {str(p.code): p for p in Party.objects.filter(code__in=[*BENEFICIARIES, "CD", "MG", "MZ"])}
+    # The mechanisms are reference data loaded by a migration; load them again (idempotent, same
+    # rows) in case the database was emptied since (a flush, a restore, transactional tests).
+    import_module("cases.migrations.0003_load_compliance_mechanisms").load(django_apps, None)
     mechanisms = {m.code: m for m in ComplianceMechanism.objects.all()}
     meetings = {}
     for body, number, starts, ends, venue, illustrative in MEETINGS:
