@@ -137,15 +137,23 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
         try:
             if self.is_create:
                 data.update(self.get_initial_object_values())
-                self.object = services.object_create(model=model, user=self.request.user, data=data)
+                self.object = self.create(data)
                 messages.success(self.request, _("%(object)s was created.") % {"object": self.object})
             else:
-                self.object = services.object_update(instance=self.object, user=self.request.user, data=data)
+                self.object = self.update(data)
                 messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
         except DjangoValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.get_success_url())
+
+    def create(self, data: dict):
+        """Write a new object; views with a domain service override this."""
+        return services.object_create(model=self.get_model(), user=self.request.user, data=data)
+
+    def update(self, data: dict):
+        """Write the changes to ``self.object``; views with a domain service override this."""
+        return services.object_update(instance=self.object, user=self.request.user, data=data)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -71,19 +71,11 @@ class ReportEditView(ObjectEditView):
     queryset = Report.objects.all()
     form_class = ReportForm
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            if self.is_create:
-                self.object = services.report_create(user=self.request.user, data=data)
-                messages.success(self.request, _("%(object)s was created.") % {"object": self.object})
-            else:
-                self.object = services.report_update(report=self.object, user=self.request.user, data=data)
-                messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
-        except DjangoValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def create(self, data):
+        return services.report_create(user=self.request.user, data=data)
+
+    def update(self, data):
+        return services.report_update(report=self.object, user=self.request.user, data=data)
 
     def get_cancel_url(self):
         return reverse("reports:report_list") if self.is_create else self.object.get_absolute_url()
@@ -116,16 +108,11 @@ class SectionEditView(ObjectEditView):
     def get_queryset(self):
         return super().get_queryset().filter(report_id=self.kwargs["pk"])
 
-    def form_valid(self, form):
-        try:
-            self.object = services.section_update(
-                section=self.object, user=self.request.user, data=dict(form.cleaned_data)
-            )
-        except DjangoValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
-        return HttpResponseRedirect(self.object.report.get_absolute_url() + f"#section-{self.object.pk}")
+    def update(self, data):
+        return services.section_update(section=self.object, user=self.request.user, data=data)
+
+    def get_success_url(self):
+        return self.object.report.get_absolute_url() + f"#section-{self.object.pk}"
 
     def get_cancel_url(self):
         return self.object.report.get_absolute_url()

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cap_portal.access import Action, get_user_roles
-from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, _add_errors
+from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import selectors, services
 from .api.views import XLSX, deliverable_file_response
@@ -296,34 +296,6 @@ class ServiceEditView(ObjectEditView):
         if isinstance(parent, Workplan):
             return parent.get_absolute_url()
         return self.request.GET.get("return_url") or reverse("workplans:workplan_list")
-
-    def create(self, data):
-        from cap_portal import services as generic
-
-        return generic.object_create(model=self.get_model(), user=self.request.user, data=data)
-
-    def update(self, data):
-        from cap_portal import services as generic
-
-        return generic.object_update(instance=self.object, user=self.request.user, data=data)
-
-    def form_valid(self, form):
-        policy = self.get_model().access_policy
-        if not policy.permits(self.request.user, self.access_action, form.instance):
-            form.add_error(None, _("You may not write to this Party's records."))
-            return self.form_invalid(form)
-        data = dict(form.cleaned_data)
-        try:
-            if self.is_create:
-                data.update(self.get_initial_object_values())
-                self.object = self.create(data)
-            else:
-                self.object = self.update(data)
-        except DjangoValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
-        return HttpResponseRedirect(self.get_success_url())
 
 
 class ActivityEditView(ServiceEditView):
