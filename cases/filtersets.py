@@ -102,7 +102,15 @@ def mechanism_filter(path: str = "mechanism"):
 
 class MeetingFilterSet(BootstrapFilterSet):
     body = django_filters.MultipleChoiceFilter(choices=MeetingBody.choices, label=_("Body"))
-    year = django_filters.NumberFilter(field_name="starts_on", lookup_expr="year", label=_("Year"))
+    # A bounded whole number: a huge or fractional year is a 400 on the filter, not a database error.
+    year = django_filters.NumberFilter(
+        field_name="starts_on",
+        lookup_expr="year",
+        label=_("Year"),
+        min_value=1973,  # the Convention was signed in 1973
+        max_value=2200,
+        decimal_places=0,
+    )
 
     class Meta:
         model = Meeting

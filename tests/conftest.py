@@ -34,21 +34,18 @@ def require_service(name: str, reason: str):
 
 @pytest.fixture
 def redis_url():
-    """A Redis database of this test process's own (parallel test workers must not consume each
-    other's tasks), emptied before the test."""
-    import os
-
+    """The configured Redis, emptied before the test. Tests that use it carry
+    ``@pytest.mark.xdist_group("redis")``, so they run one after another on one test worker and
+    never consume each other's tasks."""
     import redis
 
     if not settings.REDIS_URL:
         require_service("Redis", "REDIS_URL is not set")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    url = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{10 + int(worker or 0) % 6}"
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).flushdb()
     except redis.RedisError as error:
         require_service("Redis", str(error))
-    return url
+    return settings.REDIS_URL
 
 
 @pytest.fixture

@@ -85,3 +85,16 @@ def login(page, username: str, password: str):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(page.base_url + "/")
+
+
+@pytest.fixture(autouse=True)
+def in_process_tasks(settings):
+    """The live server runs in this test process: background work runs in-process, as in the
+    embedded default (the Redis-backed worker has tests of its own)."""
+    from cap_portal.celery import app
+
+    before = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.update(task_always_eager=True)
+    yield
+    app.conf.update(task_always_eager=before)

@@ -65,6 +65,7 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.mark.redis
+@pytest.mark.xdist_group("redis")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

@@ -98,3 +98,11 @@ def test_history_of_a_contact_never_leaks_to_another_party(world, api_client):
     other = ContactFactory(party=world.other)
     api_client.force_login(world.users["sa_focal_point"])
     assert api_client.get(f"/api/v1/contacts/{other.pk}/history/").status_code == 404
+
+
+def test_absurd_year_filter_is_400_not_500(cm):
+    """Found by fuzzing: a year of -5.8e110 reached the database (500); now a 400 on the filter."""
+    response = cm.get("/api/v1/meetings/", {"year": "-5.792913500437836e+110"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "year"
+    assert cm.get("/api/v1/meetings/", {"year": "2025"}).status_code == 200

@@ -262,6 +262,7 @@ def test_plan_of_a_non_draft_version_is_read_only(status, world, api_client):
     workplan = make_workplan(world.own, status)
     activity = ActivityFactory(workplan=workplan, title="Original")
     api_client.force_authenticate(world.users["ma_focal_point"])
+    api_client.credentials(HTTP_IF_MATCH="*")  # workplans and activities require If-Match
     response = api_client.patch(f"/api/v1/activities/{activity.pk}/", {"title": "Changed"}, format="json")
     assert response.status_code == 400
     assert "only a draft or returned version can be edited" in response.json()["errors"][0]["detail"]
@@ -540,6 +541,7 @@ def _page(world, workplan):
 def test_activity_addressing_another_partys_recommendation_is_400(role, world, api_client, draft):
     foreign = make_recommendation(world.other)
     api_client.force_authenticate(world.users[role])
+    api_client.credentials(HTTP_IF_MATCH="*")  # activities require If-Match
     activity = draft.activities.get()
     response = api_client.patch(
         f"/api/v1/activities/{activity.pk}/", {"recommendations": [foreign.pk]}, format="json"
