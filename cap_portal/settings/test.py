@@ -10,3 +10,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in-process unless a test asks for the Redis-backed worker (tests/cap_portal/test_celery.py,
+# tests/reports/test_reports_worker.py, tests/reports/test_reports_durable.py switch it off): no other
+# test leaves messages in Redis for those tests' workers to pick up.
+CELERY_TASK_ALWAYS_EAGER = True

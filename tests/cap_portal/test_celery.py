@@ -17,7 +17,12 @@ def test_a_redis_backed_worker_runs_tasks_and_answers_health_checks(redis_url, c
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = ping.delay("hello")
             assert result.get(timeout=20) == "pong: hello"
-            body = client.get("/healthz").json()
+            # The worker answers the health check's ping within a second; a busy CI machine may
+            # need a second try.
+            for _attempt in range(5):
+                body = client.get("/healthz").json()
+                if body["checks"]["worker"]["ok"]:
+                    break
             assert body["checks"]["broker"]["ok"] is True
             assert body["checks"]["worker"]["ok"] is True
             assert body["checks"]["worker"]["workers"] >= 1
