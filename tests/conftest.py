@@ -34,15 +34,19 @@ def require_service(name: str, reason: str):
 
 @pytest.fixture
 def redis_url():
-    """The configured Redis, emptied before the test. Tests that use it carry
-    ``@pytest.mark.xdist_group("redis")``, so they run one after another on one test worker and
-    never consume each other's tasks."""
+    """The configured Redis, with this test process's keys (``REDIS_KEY_PREFIX``, one per run and
+    test worker) emptied before the test. Another test worker or run sharing the database keeps
+    its keys, and its Celery workers never take this process's tasks."""
     import redis
 
     if not settings.REDIS_URL:
         require_service("Redis", "REDIS_URL is not set")
+    assert settings.REDIS_KEY_PREFIX, "test settings give every run its own Redis key prefix"
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).flushdb()
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        stale = list(client.scan_iter(match=f"{settings.REDIS_KEY_PREFIX}*", count=1000))
+        if stale:
+            client.delete(*stale)
     except redis.RedisError as error:
         require_service("Redis", str(error))
     return settings.REDIS_URL

@@ -1,6 +1,15 @@
 """Tests: base settings with a fast hasher. CI sets DATABASE_URL and REDIS_URL to real services."""
 
-from .base import *  # noqa: F401,F403
+import os
+import uuid
+
+# Each test run, and within it each pytest-xdist worker (which has its own test database), keeps
+# its Redis keys under its own prefix; the Celery workers a test starts inherit the environment
+# and so the prefix. A test empties only its own keys and a worker only takes its own tasks.
+_RUN = os.environ.setdefault("CAP_TEST_RUN", uuid.uuid4().hex[:12])
+os.environ["REDIS_KEY_PREFIX"] = f"cap-test-{_RUN}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:"
+
+from .base import *  # noqa: E402,F401,F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,7 +8,6 @@ from cap_portal.tasks import ping
 
 
 @pytest.mark.redis
-@pytest.mark.xdist_group("redis")
 def test_a_redis_backed_worker_runs_tasks_and_answers_health_checks(redis_url, client, settings):
     """With REDIS_URL, a task goes through Redis to a worker; /healthz then reports the worker."""
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)

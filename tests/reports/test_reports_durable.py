@@ -65,7 +65,6 @@ def wait_for(predicate, timeout: float, what: str):
 
 
 @pytest.mark.redis
-@pytest.mark.xdist_group("redis")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -74,7 +73,7 @@ def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, se
         broker_url=redis_db,
         result_backend=redis_db,
         task_always_eager=False,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={**django_settings.CELERY_BROKER_TRANSPORT_OPTIONS, "visibility_timeout": VISIBILITY_TIMEOUT},
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     user = world.users["case_manager"]
@@ -106,4 +105,4 @@ def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, se
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=20)
-        app.conf.update(task_always_eager=True, broker_transport_options={})
+        app.conf.update(task_always_eager=True, broker_transport_options=django_settings.CELERY_BROKER_TRANSPORT_OPTIONS)

@@ -15,7 +15,6 @@ from .conftest import make_report
 
 
 @pytest.mark.redis
-@pytest.mark.xdist_group("redis")
 # serialized_rollback: the flush after this test then leaves the content types for the next
 # serialized test (tests/cap_portal/test_backup.py) to restore without duplicates.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
