@@ -73,7 +73,10 @@ def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, se
         broker_url=redis_db,
         result_backend=redis_db,
         task_always_eager=False,
-        broker_transport_options={**django_settings.CELERY_BROKER_TRANSPORT_OPTIONS, "visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={
+            **django_settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "visibility_timeout": VISIBILITY_TIMEOUT,
+        },
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     user = world.users["case_manager"]
@@ -105,4 +108,6 @@ def test_killed_worker_mid_render_loses_nothing(postgresql, redis_url, world, se
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=20)
-        app.conf.update(task_always_eager=True, broker_transport_options=django_settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+        app.conf.update(
+            task_always_eager=True, broker_transport_options=django_settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        )
