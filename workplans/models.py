@@ -49,11 +49,20 @@ SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
 READERS = SECRETARIAT | PARTY_ROLES
 PLANNERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
 REPORTERS = PLANNERS | {Role.SA_FOCAL_POINT}
-# Donor observers get no access yet: they will read the workplans they fund once the budgets
-# issue links workplans to funding agreements.
+# Donor observers read the workplans they fund (through the CAP case's funding agreements) and
+# the plan's content: activities, milestones, indicators and their values, workflow steps and
+# corrective actions. Progress updates under review, events and deliverables stay with the
+# Secretariat and the Party; an activity shows its accepted progress.
+PLAN_READERS = READERS | {Role.DONOR_OBSERVER}
+FUNDED_BY = "cap_case__legal_instruments__funding_sources__donor"
 
 PLAN_POLICY = AccessPolicy(
-    party_path="workplan__cap_case__party", view=READERS, add=PLANNERS, change=PLANNERS, delete=PLANNERS
+    party_path="workplan__cap_case__party",
+    donor_path=f"workplan__{FUNDED_BY}",
+    view=PLAN_READERS,
+    add=PLANNERS,
+    change=PLANNERS,
+    delete=PLANNERS,
 )
 CASE_POLICY = AccessPolicy(
     party_path="cap_case__party", view=READERS, add=PLANNERS, change=PLANNERS, delete=PLANNERS
@@ -125,7 +134,12 @@ class Workplan(IllustrativeMixin, BaseModel):
     monitoring = models.TextField(_("monitoring and evaluation"), blank=True, help_text=_("Para. 36 h)."))
 
     access_policy = AccessPolicy(
-        party_path="cap_case__party", view=READERS, add=PLANNERS, change=PLANNERS, delete=PLANNERS
+        party_path="cap_case__party",
+        donor_path=FUNDED_BY,
+        view=PLAN_READERS,
+        add=PLANNERS,
+        change=PLANNERS,
+        delete=PLANNERS,
     )
     objects = WorkplanQuerySet.as_manager()
 
@@ -209,7 +223,9 @@ class WorkplanStep(BaseModel):
     comment = models.TextField(_("comment"), blank=True)
     reason = models.CharField(_("reason"), max_length=30, choices=ChangeReason.choices, blank=True)
 
-    access_policy = AccessPolicy(party_path="workplan__cap_case__party", view=READERS)
+    access_policy = AccessPolicy(
+        party_path="workplan__cap_case__party", donor_path=f"workplan__{FUNDED_BY}", view=PLAN_READERS
+    )
 
     class Meta:
         ordering = ["taken_at", "pk"]
@@ -454,7 +470,8 @@ class IndicatorValue(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="indicator__workplan__cap_case__party",
-        view=READERS,
+        donor_path=f"indicator__workplan__{FUNDED_BY}",
+        view=PLAN_READERS,
         add=PLANNERS,
         change=PLANNERS,
         delete=PLANNERS,

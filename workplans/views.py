@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from cap_portal.access import Action, get_user_roles
+from cap_portal.access import Action, get_user_roles, holds_any_role
 from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import selectors, services
@@ -47,7 +48,7 @@ from .models import (
     Workplan,
 )
 from .spreadsheets import workplan_workbook
-from .workflow import available_actions
+from .workflow import CASE_MANAGER_ONLY, TRANSITIONS, available_actions
 
 
 def _restricted(model, user, action=Action.VIEW):
@@ -76,9 +77,12 @@ class WorkplanDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         user, workplan = self.request.user, self.object
         today = timezone.localdate()
+        # Progress updates, events and deliverables are shown to those who may read them (not to
+        # donor observers, who read the plan and the accepted progress on each activity).
+        updates = ProgressUpdate.objects.restrict(user).select_related("submitted_by")
         activities = list(
             workplan.activities.prefetch_related(
-                "progress_updates__submitted_by", "recommendations"
+                Prefetch("progress_updates", queryset=updates), "recommendations"
             ).order_by("area", "planned_start", "code")
         )
         milestones = list(workplan.milestones.select_related("activity"))
@@ -102,10 +106,11 @@ class WorkplanDetailView(ObjectDetailView):
                 "milestones": milestones,
                 "indicators": workplan.indicators.prefetch_related("values").select_related("activity"),
                 "corrective_actions": workplan.corrective_actions.select_related("activity"),
-                "events": _restricted(Event, user)
+                "show_records": Event.access_policy.allows(user, Action.VIEW),
+                "events": Event.objects.restrict(user)
                 .filter(cap_case=workplan.cap_case)
                 .select_related("activity"),
-                "deliverables": _restricted(Deliverable, user)
+                "deliverables": Deliverable.objects.restrict(user)
                 .filter(cap_case=workplan.cap_case)
                 .select_related("activity"),
                 "steps": workplan.steps.select_related("actor"),
@@ -166,9 +171,13 @@ class WorkplanTransitionView(LoginRequiredMixin, View):
     """POST a workflow step (submit, approve, return, revise) with its comment or reason."""
 
     def post(self, request, pk, action):
-        workplan = get_object_or_404(_restricted(Workplan, request.user), pk=pk)
         if action not in WorkplanAction.values:
             raise PermissionDenied
+        # A role that may never take the step: 403 before the lookup (as in the API).
+        transition = TRANSITIONS.get(action)
+        if transition is not None and not holds_any_role(request.user, transition.roles):
+            raise PermissionDenied
+        workplan = get_object_or_404(_restricted(Workplan, request.user), pk=pk)
         form = TransitionForm(request.POST)
         form.is_valid()
         try:
@@ -432,8 +441,12 @@ class ReviewView(LoginRequiredMixin, View):
     """POST accept or return (with a comment) on a progress update or deliverable (case managers)."""
 
     model = ProgressUpdate
+    roles = CASE_MANAGER_ONLY
 
     def post(self, request, pk):
+        # Other roles never review: 403 before the lookup (as in the API).
+        if not holds_any_role(request.user, self.roles):
+            raise PermissionDenied
         obj = get_object_or_404(_restricted(self.model, request.user), pk=pk)
         form = ReviewForm(request.POST)
         if not form.is_valid():

@@ -9,11 +9,9 @@ Conventions of these rows:
   the donor observer), the other Party's by ``world.other_donor`` (tests/workplans/funding_factories);
 - reports are global (no Party): "own" is a *final* report (visible to every signed-in user),
   "other" a *draft* (Secretariat only), so ``O`` reads "sees finals, not drafts";
-- ``own_only``: a workflow step refused by role (a service's PermissionDenied, 403) after the
-  object was looked up among those the user may *view*. On another Party's object a focal point
-  gets 404 before the role is checked, and the matrix has no letter for "403 own / 404 other",
-  so both probes use the own Party's object and the row checks the role refusal; the Party
-  scoping of the same lookup is checked by the object's detail row.
+- workflow steps (submit, approve, return, revise, reviews) are probed on the own and the other
+  Party's object like any row: a role that may never take the step gets 403 on both (checked
+  before the lookup), a role that may take it for its own Party gets 404 on another's.
 """
 
 import datetime
@@ -65,25 +63,15 @@ _counter = itertools.count(1)
 
 # Budgets and funding: the donor observer reads what its donor funds.
 FUNDING_READERS = r("A", "A", "O", "O", "D")
+# Workplans and their content: the Secretariat, the Party's focal points, and the donor observer
+# where its donor funds the CAP case.
+PLAN_READERS = r("A", "A", "O", "O", "D")
 # Progress updates: the case manager and both focal points of the Party report.
 REPORTERS = r("A", "N", "O", "O", "N")
-# Workflow steps of planners probed with own_only (both probes on the own Party's object): "A"
-# for the MA focal point reads "allowed on the own Party's"; the Party scoping of the lookup is
-# the workplan-detail row's.
-PLANNERS_OWN_ONLY = r("A", "N", "A", "N", "N")
 # Reports: the Secretariat reads drafts and finals; everyone else finals only ("own" = final).
 REPORT_READERS = r("A", "A", "O", "O", "O")
 # Pages every Party role and the Secretariat open, closed to donor observers.
 NOT_DONORS = r("A", "A", "A", "A", "N")
-
-
-def own_only(make):
-    """Both probes on the own Party's object (see the module docstring)."""
-
-    def build(world, target):
-        return make(world, "own")
-
-    return build
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -137,10 +125,13 @@ def by_case(obj):
 
 
 def workplan(world, target):
+    """A draft workplan of a funded CAP case (the donor observer's donor funds the own Party's)."""
+    ff.instrument_for(world.party(target))
     return make_workplan(world.party(target))
 
 
 def submitted_workplan(world, target):
+    ff.instrument_for(world.party(target))
     return make_workplan(world.party(target), WorkplanStatus.SUBMITTED)
 
 
@@ -337,35 +328,37 @@ APP_ROWS: dict = {
     **_api_crud("mission", mission, SECRETARIAT_AND_PARTY, CASE_MANAGER),
     **_api_crud("stakeholder", stakeholder, SECRETARIAT_AND_PARTY, CASE_MANAGER),
     # ---------------------------------------------------------------- API: workplans
-    # Readers: the Secretariat and the Party's focal points (donor observers: 403); planners: the
-    # case manager and the Party's MA focal point.
-    **_api_crud("workplan", workplan, SECRETARIAT_AND_PARTY, MAINTAINERS),
-    # Submit (planners) and approve (case managers): refused by role in the service.
-    "api:workplan-submit": Endpoint(obj=own_only(workplan), write=PLANNERS_OWN_ONLY),
-    "api:workplan-approve": Endpoint(obj=own_only(submitted_workplan), write=CASE_MANAGER),
-    "api:workplan-return": Endpoint(obj=own_only(submitted_workplan), write=CASE_MANAGER),
-    "api:workplan-revise": Endpoint(obj=own_only(workplan), write=PLANNERS_OWN_ONLY),
-    "api:workplan-compare": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
-    "api:workplan-coverage": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
-    "api:workplan-export": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
-    "api:workplan-template": Endpoint(read=NOT_DONORS),
+    # Readers: the Secretariat, the Party's focal points and the donors funding the case; planners:
+    # the case manager and the Party's MA focal point.
+    **_api_crud("workplan", workplan, PLAN_READERS, MAINTAINERS),
+    # Submit and revise (planners: the case manager, the Party's MA focal point); approve and
+    # return (case managers). Other roles: 403 on any Party's version.
+    "api:workplan-submit": Endpoint(obj=workplan, write=MAINTAINERS),
+    "api:workplan-approve": Endpoint(obj=submitted_workplan, write=CASE_MANAGER),
+    "api:workplan-return": Endpoint(obj=submitted_workplan, write=CASE_MANAGER),
+    "api:workplan-revise": Endpoint(obj=workplan, write=MAINTAINERS),
+    "api:workplan-compare": Endpoint(obj=workplan, read=PLAN_READERS),
+    "api:workplan-coverage": Endpoint(obj=workplan, read=PLAN_READERS),
+    "api:workplan-export": Endpoint(obj=workplan, read=PLAN_READERS),
+    # A blank workbook: every role that reads workplans.
+    "api:workplan-template": Endpoint(read=EVERYONE),
     # Multipart only: the JSON probe of an allowed user answers 415.
     "api:workplan-import": Endpoint(obj=workplan, write=MAINTAINERS),
-    **_api_crud("activity", activity, SECRETARIAT_AND_PARTY, MAINTAINERS),
-    **_api_crud("milestone", milestone, SECRETARIAT_AND_PARTY, MAINTAINERS),
-    **_api_crud("indicator", indicator, SECRETARIAT_AND_PARTY, MAINTAINERS),
-    **_api_crud("indicatorvalue", indicator_value, SECRETARIAT_AND_PARTY, MAINTAINERS),
-    **_api_crud("correctiveaction", corrective_action, SECRETARIAT_AND_PARTY, MAINTAINERS),
+    **_api_crud("activity", activity, PLAN_READERS, MAINTAINERS),
+    **_api_crud("milestone", milestone, PLAN_READERS, MAINTAINERS),
+    **_api_crud("indicator", indicator, PLAN_READERS, MAINTAINERS),
+    **_api_crud("indicatorvalue", indicator_value, PLAN_READERS, MAINTAINERS),
+    **_api_crud("correctiveaction", corrective_action, PLAN_READERS, MAINTAINERS),
     **_api_crud("event", event, SECRETARIAT_AND_PARTY, MAINTAINERS),
     **_api_crud("deliverable", deliverable, SECRETARIAT_AND_PARTY, MAINTAINERS),
     "api:deliverable-download": Endpoint(obj=deliverable, read=SECRETARIAT_AND_PARTY),
     # A valid decision, so that the probe reaches the role check (not the body's validation).
     "api:deliverable-review": Endpoint(
-        obj=own_only(deliverable), write=CASE_MANAGER, write_data={"decision": "accept"}
+        obj=deliverable, write=CASE_MANAGER, write_data={"decision": "accept"}
     ),
     **_api_crud("progressupdate", progress_update, SECRETARIAT_AND_PARTY, REPORTERS),
-    "api:progressupdate-accept": Endpoint(obj=own_only(progress_update), write=CASE_MANAGER),
-    "api:progressupdate-return": Endpoint(obj=own_only(progress_update), write=CASE_MANAGER),
+    "api:progressupdate-accept": Endpoint(obj=progress_update, write=CASE_MANAGER),
+    "api:progressupdate-return": Endpoint(obj=progress_update, write=CASE_MANAGER),
     # ---------------------------------------------------------------- API: funding
     # Funding sources are global records of the donors (public_view).
     **_api_crud("fundingsource", funding_source, EVERYONE, CASE_MANAGER),
@@ -438,19 +431,19 @@ APP_ROWS: dict = {
     "cases:mechanism_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
     "cases:mechanism_edit": Endpoint(obj=mechanism, read=CASE_MANAGER, write=CASE_MANAGER),
     # ---------------------------------------------------------------- UI: workplans
-    "workplans:workplan_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_list": Endpoint(read=PLAN_READERS),
     "workplans:workplan_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
     "workplans:my_work": Endpoint(read=EVERYONE),
-    "workplans:workplan_template": Endpoint(read=NOT_DONORS),
-    "workplans:workplan_detail": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_template": Endpoint(read=EVERYONE),
+    "workplans:workplan_detail": Endpoint(obj=workplan, read=PLAN_READERS),
     "workplans:workplan_edit": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
     "workplans:workplan_delete": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
     # One step probed: approving (case managers only).
     "workplans:workplan_transition": Endpoint(
-        obj=own_only(submitted_workplan), kwargs=approve_step, write=CASE_MANAGER
+        obj=submitted_workplan, kwargs=approve_step, write=CASE_MANAGER
     ),
-    "workplans:workplan_compare": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
-    "workplans:workplan_export": Endpoint(obj=workplan, read=SECRETARIAT_AND_PARTY),
+    "workplans:workplan_compare": Endpoint(obj=workplan, read=PLAN_READERS),
+    "workplans:workplan_export": Endpoint(obj=workplan, read=PLAN_READERS),
     "workplans:workplan_import": Endpoint(obj=workplan, read=MAINTAINERS, write=MAINTAINERS),
     "workplans:activity_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
     "workplans:activity_edit": Endpoint(obj=activity, read=MAINTAINERS, write=MAINTAINERS),
@@ -473,7 +466,7 @@ APP_ROWS: dict = {
     "workplans:progress_edit": Endpoint(obj=progress_update, read=REPORTERS, write=REPORTERS),
     # A valid decision, so that the probe reaches the role check (an invalid form redirects).
     "workplans:progress_review": Endpoint(
-        obj=own_only(progress_update), write=CASE_MANAGER, write_data={"decision": "accept"}
+        obj=progress_update, write=CASE_MANAGER, write_data={"decision": "accept"}
     ),
     "workplans:event_add": Endpoint(obj=workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS),
     "workplans:event_edit": Endpoint(obj=event, read=MAINTAINERS, write=MAINTAINERS),
@@ -482,7 +475,7 @@ APP_ROWS: dict = {
     ),
     "workplans:deliverable_edit": Endpoint(obj=deliverable, read=MAINTAINERS, write=MAINTAINERS),
     "workplans:deliverable_review": Endpoint(
-        obj=own_only(deliverable), write=CASE_MANAGER, write_data={"decision": "accept"}
+        obj=deliverable, write=CASE_MANAGER, write_data={"decision": "accept"}
     ),
     "workplans:deliverable_file": Endpoint(obj=deliverable, read=SECRETARIAT_AND_PARTY),
     # ---------------------------------------------------------------- UI: funding

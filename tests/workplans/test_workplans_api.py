@@ -30,6 +30,7 @@ from .factories import (
     draft_activity,
     make_workplan,
 )
+from .funding_factories import instrument_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,11 @@ READ = {
     "secretariat_viewer": ALL,
     "ma_focal_point": OWN,
     "sa_focal_point": OWN,
-    "donor_observer": NONE,  # until the budgets issue links workplans to their donors
+    "donor_observer": NONE,
 }
+# Donor observers read the plan and its content where their donor funds the CAP case (the
+# fixture below funds the own Party's case by the world's donor, the other's by another donor).
+PLAN_READ = {**READ, "donor_observer": OWN}
 PLANNERS = {
     "case_manager": ALL,
     "secretariat_viewer": NONE,
@@ -54,7 +58,14 @@ REPORTERS = {
     "sa_focal_point": OWN,
     "donor_observer": NONE,
 }
-PLAN_ACCESS = {"view": READ, "add": PLANNERS, "change": PLANNERS, "delete": PLANNERS}
+PLAN_ACCESS = {"view": PLAN_READ, "add": PLANNERS, "change": PLANNERS, "delete": PLANNERS}
+CASE_ACCESS = {"view": READ, "add": PLANNERS, "change": PLANNERS, "delete": PLANNERS}
+
+
+@pytest.fixture(autouse=True)
+def funded(world):
+    """Each Party's CAP case has a funding agreement: Togo's from the EU, Nigeria's from Switzerland."""
+    return [instrument_for(world.own), instrument_for(world.other)]
 
 
 class TestWorkplanAPI(APIViewTestCases.CRUD):
@@ -197,7 +208,7 @@ class TestEventAPI(APIViewTestCases.CRUD):
     basename = "event"
     party_field = "cap_case"
     list_queries = 5
-    access = PLAN_ACCESS
+    access = CASE_ACCESS
 
     def make_object(self, party):
         return EventFactory(cap_case=cap_case_for(party))
@@ -223,7 +234,7 @@ class TestDeliverableAPI(APIViewTestCases.CRUD):
     basename = "deliverable"
     party_field = "cap_case"
     list_queries = 5
-    access = PLAN_ACCESS
+    access = CASE_ACCESS
 
     def make_object(self, party):
         return DeliverableFactory(cap_case=cap_case_for(party))

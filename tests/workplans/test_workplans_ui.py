@@ -24,6 +24,7 @@ from .factories import (
     draft_activity,
     make_workplan,
 )
+from .funding_factories import instrument_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,11 @@ REPORTERS = {**PLANNERS, "sa_focal_point": OWN}
 class TestWorkplanUI(UIViewTestCases.ListDetailEdit):
     model = Workplan
     list_queries = 5  # session, user, roles (navigation), count, page (case and Party joined)
-    access = {"view": READ, "change": PLANNERS}
+    # Donor observers read the plans their donor funds: the own Party's (EU), not the other's (CH).
+    access = {"view": {**READ, "donor_observer": OWN}, "change": PLANNERS}
 
     def make_object(self, party):
+        instrument_for(party)
         return make_workplan(party)
 
     def list_url(self):
@@ -337,7 +340,33 @@ def test_my_work_lists_what_waits(world, client, approved):
     assert list(work["workplans_returned"]) == [returned_case]
 
 
-def test_donor_observer_has_no_workplan_pages_yet(world, client, approved):
+def test_donor_observer_reads_the_workplans_its_donor_funds(world, client, approved):
+    """The EU observer reads Togo's plan (the EU funds it), not Nigeria's (Switzerland funds it);
+    it sees the plan and the accepted progress on each activity, not the updates under review,
+    the events or the deliverables, and no button to change anything."""
+    instrument_for(world.own)
+    other_plan = make_workplan(world.other, WorkplanStatus.APPROVED)
+    instrument_for(world.other)
+    activity = ActivityFactory(workplan=approved, code="F1", title="Funded activity")
+    ProgressUpdateFactory(activity=activity, narrative="Draft narrative under review")
+    EventFactory(cap_case=approved.cap_case, title="Internal coordination meeting")
     client.force_login(world.users["donor_observer"])
-    assert client.get(reverse("workplans:workplan_list")).status_code == 403
-    assert client.get(approved.get_absolute_url()).status_code == 403
+
+    listing = client.get(reverse("workplans:workplan_list"))
+    assert listing.status_code == 200
+    assert list(listing.context["object_list"]) == [approved]
+    page = client.get(approved.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Funded activity" in html
+    assert "Draft narrative under review" not in html
+    assert "Internal coordination meeting" not in html and 'id="events"' not in html
+    assert not page.context["can_edit_plan"] and not page.context["can_add_records"]
+    assert client.get(other_plan.get_absolute_url()).status_code == 404
+    assert client.get(reverse("workplans:activity_edit", kwargs={"pk": activity.pk})).status_code == 403
+
+
+def test_unfunded_workplans_are_hidden_from_donor_observers(world, client, approved):
+    client.force_login(world.users["donor_observer"])
+    assert list(client.get(reverse("workplans:workplan_list")).context["object_list"]) == []
+    assert client.get(approved.get_absolute_url()).status_code == 404
