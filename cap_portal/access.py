@@ -99,6 +99,19 @@ def get_user_roles(user) -> UserRoles:
     return roles
 
 
+def holds_any_role(user, roles) -> bool:
+    """Whether the user holds one of ``roles`` globally or for at least one Party.
+
+    The model-level test of a workflow step (approve, review…): a user who may never take the
+    step answers 403 before the object is looked up, as for create/change/delete; a user who may
+    take it for some Party then gets 404 for objects outside what they see.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    held = get_user_roles(user)
+    return bool(held.global_roles & roles or held.parties_for(roles))
+
+
 def forget_user_roles(user) -> None:
     """Drop the cached roles after they change (services that assign roles call this)."""
     if hasattr(user, "_cap_roles"):

@@ -20,9 +20,7 @@ from cap_portal.access import Role
 
 from .choices import SA_REPORTED_ENTITIES, ChangeReason, ReviewStatus, WorkplanAction, WorkplanStatus
 from .models import Activity, Deliverable, Indicator, Milestone, ProgressUpdate, Workplan, WorkplanStep
-from .workflow import TRANSITIONS, holds_role_for, may_take
-
-CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
+from .workflow import CASE_MANAGER_ONLY, TRANSITIONS, holds_role_for, may_take
 
 
 def _stamp(instance, user) -> None:

@@ -1,8 +1,11 @@
 from rest_framework.permissions import BasePermission
 
+from cap_portal.access import holds_any_role
+
 
 class PolicyPermission(BasePermission):
-    """Model level: 403 when the user's roles may never take this action on this model.
+    """Model level: 403 when the user's roles may never take this action on this model, or never
+    take this workflow step (the viewset's ``extra_action_roles``).
 
     Object level is not checked here: the viewset's queryset is already restricted to the
     objects the user may act on, so any other object answers 404.
@@ -10,4 +13,7 @@ class PolicyPermission(BasePermission):
 
     def has_permission(self, request, view):
         model = view.get_model()
-        return model.access_policy.allows(request.user, view.get_access_action())
+        if not model.access_policy.allows(request.user, view.get_access_action()):
+            return False
+        roles = view.extra_action_roles.get(view.action)
+        return roles is None or holds_any_role(request.user, roles)

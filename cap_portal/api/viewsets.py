@@ -45,7 +45,7 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     """The base of every API viewset.
 
     - the queryset is restricted to what the user may take the request's action on (404 otherwise);
-    - a role that may never take the action gets 403;
+    - a role that may never take the action (or workflow step, ``extra_action_roles``) gets 403;
     - writes go through services (the generic ones unless a viewset names its own);
     - detail responses carry an ETag; a write with a stale If-Match answers 412, and where
       ``require_if_match`` is set, a write without If-Match answers 428.
@@ -54,6 +54,9 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     permission_classes = [PolicyPermission]
     # Extra actions (``@action``) name the access action they need, e.g. {"transition": Action.CHANGE}.
     extra_action_access: dict[str, str] = {}
+    # Workflow steps name the roles that may ever take them (from the workflow table): any other
+    # role answers 403 before the object is looked up; the service checks the object's Party.
+    extra_action_roles: dict[str, frozenset] = {}
     # Records edited by several people at once (workplans, budgets, reports) insist on If-Match.
     require_if_match = False
 

@@ -193,6 +193,13 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 class EligibilityAssessmentSerializer(BaseModelSerializer):
     party = serializers.CharField(source="cap_case.party.code", read_only=True)
+    # Blank ("") until the decision is recorded: declared so that the schema's enum includes it.
+    decision = serializers.ChoiceField(
+        choices=SelectionDecision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty until a decision is recorded through the decide action."),
+    )
 
     class Meta:
         model = EligibilityAssessment

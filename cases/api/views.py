@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -99,6 +100,9 @@ class ProgressRatingViewSet(BaseModelViewSet):
     filterset_class = ProgressRatingFilterSet
 
 
+# Business rules of the workflow table (cases.workflow), documented for the API schema: a move the
+# table does not have answers 400 on "to_stage".
+@extend_validation_errors(["invalid"], field_name="to_stage", actions=["transition"], methods=["post"])
 class CapCaseViewSet(BaseModelViewSet):
     """CAP cases. The stage changes only through ``POST …/{id}/transition/`` (case managers)."""
 
@@ -125,6 +129,10 @@ class CapCaseViewSet(BaseModelViewSet):
         return Response(self.get_serializer(cap_case).data)
 
 
+# Business rules of the decision, documented for the API schema: the decision moves the CAP case
+# through the workflow table (400 on "to_stage" when the case is not at a stage it may leave so).
+@extend_validation_errors(["invalid"], field_name="to_stage", actions=["decide"], methods=["post"])
+@extend_validation_errors(["invalid"], field_name="decision_reason", actions=["decide"], methods=["post"])
 class EligibilityAssessmentViewSet(BaseModelViewSet):
     """The Secretariat's eligibility assessments of CAP candidates (prong 1).
 

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -27,6 +28,11 @@ from .serializers import (
 )
 
 
+# Business rules checked by the services, documented for the API schema: finalising needs a
+# rendered version and a report not final yet (400 on "status"); a render from a stored version
+# needs a version of this report (400 on "source_version").
+@extend_validation_errors(["invalid"], field_name="status", actions=["finalise"], methods=["post"])
+@extend_validation_errors(["invalid"], field_name="source_version", actions=["render"], methods=["post"])
 class ReportViewSet(BaseModelViewSet):
     """Standing Committee progress reports. Drafts are seen by the Secretariat only; final
     reports by every signed-in user. ``render`` queues a render job (202)."""
@@ -128,6 +134,8 @@ class ReportSectionViewSet(BaseModelViewSet):
         return Response(self.get_serializer(section).data)
 
 
+# Only a failed render can be retried (400 on "state").
+@extend_validation_errors(["invalid"], field_name="state", actions=["retry"], methods=["post"])
 class ReportRenderViewSet(BaseModelViewSet):
     """Render jobs: state (queued, running, done, failed), percentage and message; a failed job
     can be retried (a new job, 202)."""

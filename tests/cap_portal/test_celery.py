@@ -1,5 +1,7 @@
 """Celery on a real Redis broker: a worker runs the tasks the portal sends."""
 
+import time
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -16,14 +18,15 @@ def test_a_redis_backed_worker_runs_tasks_and_answers_health_checks(redis_url, c
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = ping.delay("hello")
             assert result.get(timeout=20) == "pong: hello"
-            # The worker answers the health check's ping within a second; a busy CI machine may
-            # need a second try.
-            for _attempt in range(5):
+            # The health check waits a second for the workers' replies; on a busy machine the
+            # in-process worker may answer later, so ask again for up to half a minute.
+            deadline = time.monotonic() + 30
+            while True:
                 body = client.get("/healthz").json()
-                if body["checks"]["worker"]["ok"]:
+                if body["checks"]["worker"]["ok"] or time.monotonic() > deadline:
                     break
             assert body["checks"]["broker"]["ok"] is True
-            assert body["checks"]["worker"]["ok"] is True
+            assert body["checks"]["worker"]["ok"] is True, (body, app.control.ping(timeout=5))
             assert body["checks"]["worker"]["workers"] >= 1
     finally:
         app.conf.update(task_always_eager=True)

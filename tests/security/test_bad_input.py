@@ -106,3 +106,48 @@ def test_absurd_year_filter_is_400_not_500(cm):
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "year"
     assert cm.get("/api/v1/meetings/", {"year": "2025"}).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def schema_components():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator(api_version="1").get_schema(request=None, public=True)["components"]["schemas"]
+
+
+def error_codes(components, name):
+    return set(components[name]["properties"]["code"]["enum"])
+
+
+def test_nul_byte_in_a_related_object_filter_is_a_documented_400(cm, schema_components):
+    """Found by fuzzing: a NUL byte in ``?party=`` (a model choice filter) answered a 400 whose
+    code the schema did not list; the schema now lists it for every such filter."""
+    response = cm.get("/api/v1/missions/", {"party": "T\x00G"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "code": "null_characters_not_allowed",
+        "detail": "Null characters are not allowed.",
+        "attr": "party",
+    }
+    assert "null_characters_not_allowed" in error_codes(
+        schema_components, "V1MissionsListPartyErrorComponent"
+    )
+    assert "null_characters_not_allowed" in error_codes(
+        schema_components, "V1MissionsListCapCaseErrorComponent"
+    )
+
+
+def test_business_rule_errors_of_workflow_steps_are_documented(schema_components):
+    """Found by fuzzing: a move the CAP case workflow has not (400 on ``to_stage``) and finalising
+    a report never rendered (400 on ``status``) answered codes the schema did not list."""
+    assert "invalid" in error_codes(schema_components, "V1CapCasesTransitionCreateToStageErrorComponent")
+    assert "invalid" in error_codes(schema_components, "V1ReportsFinaliseCreateStatusErrorComponent")
+    assert "invalid" in error_codes(
+        schema_components, "V1EligibilityAssessmentsDecideCreateToStageErrorComponent"
+    )
+
+
+def test_undecided_assessment_documents_its_blank_decision(schema_components):
+    """Found by fuzzing: an assessment not decided yet answers ``"decision": ""``, now in the schema."""
+    decision = schema_components["EligibilityAssessment"]["properties"]["decision"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in decision["oneOf"]

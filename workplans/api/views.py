@@ -38,6 +38,7 @@ from workplans.models import (
     Workplan,
 )
 from workplans.spreadsheets import workplan_workbook
+from workplans.workflow import CASE_MANAGER_ONLY, TRANSITIONS
 
 from .serializers import (
     ActivitySerializer,
@@ -114,6 +115,13 @@ class WorkplanViewSet(ServiceViewSet):
         "export": Action.VIEW,
         "template": Action.VIEW,
         "import_": Action.CHANGE,
+    }
+    # A role that may never take a step gets 403; a planner gets 404 for another Party's version.
+    extra_action_roles = {
+        "submit": TRANSITIONS[WorkplanAction.SUBMIT].roles,
+        "approve": TRANSITIONS[WorkplanAction.APPROVE].roles,
+        "return_": TRANSITIONS[WorkplanAction.RETURN].roles,
+        "revise": TRANSITIONS[WorkplanAction.REVISE].roles,
     }
 
     def get_serializer_class(self):
@@ -327,6 +335,7 @@ class ProgressUpdateViewSet(ServiceViewSet):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     extra_action_access = {"accept": Action.VIEW, "return_": Action.VIEW}
+    extra_action_roles = {"accept": CASE_MANAGER_ONLY, "return_": CASE_MANAGER_ONLY}
 
     def perform_create(self, serializer):
         serializer.instance = self.run(
@@ -395,6 +404,7 @@ class DeliverableViewSet(ServiceViewSet):
     filterset_class = DeliverableFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     extra_action_access = {"download": Action.VIEW, "review": Action.VIEW}
+    extra_action_roles = {"review": CASE_MANAGER_ONLY}
 
     @transaction.atomic
     def perform_update(self, serializer):

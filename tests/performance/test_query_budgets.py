@@ -1,0 +1,337 @@
+"""Query budgets (issue 9): every API list endpoint, every UI list page and the dashboard run the
+same number of queries for 1 row and for 50 rows, and that number is pinned in one table here.
+
+The endpoints and pages are read from the API router and the URL configuration, so a new list
+endpoint or list page without a pinned budget fails ``test_every_list_has_a_budget``. Rows are
+made by the builders the permission matrix uses (tests/security/matrix_apps.py), one new row per
+call, each with its own related records, so a query per row shows up as a difference.
+
+The requests are a case manager's (who sees every row), signed in with a session as a browser is:
+the session, the user and the user's roles are one query each in every count.
+"""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_countries import countries
+
+from cap_portal.api.urls import router
+from cap_portal.views import ObjectListView
+from parties.models import Donor, Party
+from tests.security import matrix  # before matrix_apps: it merges matrix_apps' rows
+from tests.security import matrix_apps as m
+from tests.workplans.factories import ActivityFactory, make_recommendation, make_workplan
+from workplans.choices import WorkplanStatus
+
+pytestmark = pytest.mark.django_db
+
+MANY = 50
+_serial = itertools.count(1)
+
+# --- the budgets: queries per request, the same for 1 row and for 50 -------------------------------
+
+# API list endpoints, by router basename.
+API_BUDGETS = {
+    "party": 4,
+    "authority": 5,
+    "contact": 5,
+    "donor": 4,
+    "meeting": 4,
+    "mechanism": 4,
+    "compliancecase": 5,
+    "recommendation": 5,
+    "compliancemeasure": 5,
+    "progressrating": 5,
+    "capcase": 6,
+    "eligibilityassessment": 5,
+    "mission": 5,
+    "stakeholder": 5,
+    "workplan": 5,
+    "activity": 6,
+    "milestone": 5,
+    "indicator": 5,
+    "indicatorvalue": 5,
+    "progressupdate": 5,
+    "event": 5,
+    "deliverable": 5,
+    "correctiveaction": 5,
+    "fundingsource": 4,
+    "fundingagreement": 7,
+    "nocostextension": 5,
+    "installment": 5,
+    "budgetline": 5,
+    "expenditure": 5,
+    "absorption": 8,
+    "report": 6,
+    "report-section": 5,
+    "report-render": 5,
+    "report-version": 5,
+}
+
+# UI list pages (views built on cap_portal.views.ObjectListView), by URL name.
+UI_BUDGETS = {
+    "dashboard:notification_list": 6,
+    "parties:party_list": 5,
+    "cases:capcase_list": 7,
+    "cases:compliancecase_list": 8,
+    "cases:recommendation_list": 8,
+    "cases:meeting_list": 5,
+    "cases:mechanism_list": 5,
+    "workplans:workplan_list": 5,
+    "funding:instrument_list": 10,
+    "funding:expenditure_list": 5,
+    "reports:report_list": 6,
+}
+
+# The portfolio dashboard (the Secretariat's home page), for 1 and for 50 CAP cases.
+DASHBOARD_BUDGET = 21
+
+# Pages that list rows without being an ObjectListView, by URL name: (budget, row builder). Not
+# found by walking the URL configuration: a new page of this kind is added here by hand.
+OTHER_PAGES = {
+    "cases:selection_board": (10, lambda world: m.assessment(world, "own")),
+    "dashboard:attention": (11, lambda world: attention_items(world)),
+    "workplans:my_work": (6, lambda world: work_items(world)),
+    "funding:absorption": (9, lambda world: funded_party(world)),
+}
+
+# Lists with a query per row that are not fixed yet, with where the extra queries come from.
+# Marked xfail(strict): once fixed, the test fails until the entry is removed from here.
+KNOWN_N_PLUS_ONE: dict[str, str] = {}
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+
+def fresh_party():
+    """A Party with an unused ISO code (the world has Togo and Nigeria)."""
+    taken = set(Party.objects.values_list("code", flat=True))
+    code, name = next((code, name) for code, name in countries if code not in taken)
+    return Party.objects.create(code=code, name=name, region="africa")
+
+
+def own(make):
+    return lambda world: make(world, "own")
+
+
+def donor(world):
+    return Donor.objects.create(name=f"Donor {next(_serial)}", party=fresh_party())
+
+
+def notification(world):
+    from cases.models import Notification, NotificationKind
+
+    return Notification.objects.create(
+        recipient=world.users["ma_focal_point"],
+        party=world.own,
+        kind=NotificationKind.MILESTONE_OVERDUE,
+        subject="Milestone overdue",
+        body="A milestone is overdue.",
+        sent_at=timezone.now(),
+        email="focal@example.org",
+        key=f"probe-{next(_serial)}",
+    )
+
+
+def funded_party(world):
+    """A new Party with a funded budget line: one more row in the absorption figures."""
+    from tests.workplans import funding_factories as ff
+
+    return ff.make_line(fresh_party())
+
+
+def dashboard_case(world):
+    """A CAP case of a new Party with an approved plan, an activity, a recommendation, a mission."""
+    party = fresh_party()
+    workplan = make_workplan(party, WorkplanStatus.APPROVED)
+    ActivityFactory(workplan=workplan)
+    make_recommendation(party)
+    m.TechnicalMissionFactory(cap_case=workplan.cap_case)
+    return workplan.cap_case
+
+
+def funding_source(world):
+    """A new source (the matrix's builder reuses one per donor and fund)."""
+    from tests.workplans import funding_factories as ff
+
+    return ff.make_source(world.own)
+
+
+def attention_items(world):
+    """Past their date: a milestone, a recommendation; and a workplan waiting for approval."""
+    m.milestone(world, "own")
+    m.recommendation(world, "own")
+    return m.submitted_workplan(world, "own")
+
+
+def work_items(world):
+    """What waits for a case manager: a submitted workplan, progress update and deliverable."""
+    m.progress_update(world, "own")
+    m.deliverable(world, "own")
+    return m.submitted_workplan(world, "own")
+
+
+# One builder per model (label "app.Model"), shared by the API and the UI lists of that model.
+MAKERS = {
+    "parties.Party": lambda world: fresh_party(),
+    "parties.Authority": own(matrix.authority),
+    "parties.Contact": own(matrix.contact),
+    "parties.Donor": donor,
+    "cases.Meeting": own(m.meeting),
+    "cases.ComplianceMechanism": own(m.mechanism),
+    "cases.ComplianceCase": own(m.compliance_case),
+    "cases.Recommendation": own(m.recommendation),
+    "cases.ComplianceMeasure": own(m.measure),
+    "cases.ProgressRating": own(m.rating),
+    "cases.CapCase": own(m.cap_case),
+    "cases.EligibilityAssessment": own(m.assessment),
+    "cases.TechnicalMission": own(m.mission),
+    "cases.Stakeholder": own(m.stakeholder),
+    "cases.Notification": notification,
+    "workplans.Workplan": own(m.workplan),
+    "workplans.Activity": own(m.activity),
+    "workplans.Milestone": own(m.milestone),
+    "workplans.Indicator": own(m.indicator),
+    "workplans.IndicatorValue": own(m.indicator_value),
+    "workplans.ProgressUpdate": own(m.progress_update),
+    "workplans.Event": own(m.event),
+    "workplans.Deliverable": own(m.deliverable),
+    "workplans.CorrectiveAction": own(m.corrective_action),
+    "workplans.FundingSource": lambda world: funding_source(world),
+    "workplans.LegalInstrument": own(m.instrument),
+    "workplans.NoCostExtension": own(m.extension),
+    "workplans.Installment": own(m.installment),
+    "workplans.BudgetLine": own(m.budget_line),
+    "workplans.Expenditure": own(m.expenditure),
+    "reports.Report": own(m.report),
+    "reports.ReportSection": own(m.section),
+    "reports.ReportRender": own(m.render_job),
+    "reports.ReportVersion": own(m.version),
+    "absorption": funded_party,
+}
+
+
+# --- what is listed ------------------------------------------------------------------------------
+
+
+def api_lists() -> dict[str, tuple[str, str]]:
+    """basename -> (URL name, maker key) for every list route of the API router."""
+    lists = {}
+    for _prefix, viewset, basename in router.registry:
+        if not hasattr(viewset, "list"):
+            continue
+        queryset = getattr(viewset, "queryset", None)
+        key = queryset.model._meta.label if queryset is not None else basename
+        lists[basename] = (f"api:{basename}-list", key)
+    return lists
+
+
+def _patterns(patterns=None, namespace=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(
+                entry.url_patterns, namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            )
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name, entry
+
+
+def ui_lists() -> dict[str, str]:
+    """URL name -> maker key for every UI list page."""
+    lists = {}
+    for name, entry in _patterns():
+        view_class = getattr(entry.callback, "view_class", None)
+        if view_class is not None and issubclass(view_class, ObjectListView):
+            model = view_class.model or view_class.queryset.model
+            lists[name] = model._meta.label
+    return lists
+
+
+API_LISTS = api_lists()
+UI_LISTS = ui_lists()
+
+
+def test_every_list_has_a_budget():
+    """A new list endpoint or list page cannot ship without a pinned query budget (and a builder)."""
+    assert sorted(set(API_LISTS) - set(API_BUDGETS)) == [], "pin these API lists in API_BUDGETS"
+    assert sorted(set(UI_LISTS) - set(UI_BUDGETS)) == [], "pin these list pages in UI_BUDGETS"
+    assert sorted(set(API_BUDGETS) - set(API_LISTS)) == [], "API_BUDGETS names lists that no longer exist"
+    assert sorted(set(UI_BUDGETS) - set(UI_LISTS)) == [], "UI_BUDGETS names pages that no longer exist"
+    keys = {key for _url, key in API_LISTS.values()} | set(UI_LISTS.values())
+    assert sorted(keys - set(MAKERS)) == [], "add a row builder to MAKERS"
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+def get(client, url):
+    """The response, its number of queries and their SQL."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response, len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def assert_budget(client, url, make, budget):
+    """Same count for 1 row and for MANY rows, and that count is the budget."""
+    make()
+    first, one, one_sql = get(client, url)
+    for _ in range(MANY - 1):
+        make()
+    second, many, many_sql = get(client, url)
+    # The rows are on the page (a list that shows none would prove nothing).
+    assert len(second.content) > len(first.content), f"{url}: the {MANY} rows are not listed"
+    extra = "\n".join(many_sql[len(one_sql) :][:5]) if many > one else ""
+    assert one == many, f"{url}: {one} queries for 1 row, {many} for {MANY}; first extra:\n{extra}"
+    assert one == budget, f"{url}: {one} queries, budget {budget}:\n" + "\n".join(one_sql)
+
+
+def _params(names, known):
+    return [
+        pytest.param(
+            name,
+            id=name,
+            marks=pytest.mark.xfail(reason=known[name], strict=True) if name in known else (),
+        )
+        for name in sorted(names)
+    ]
+
+
+@pytest.fixture
+def case_manager(world, client):
+    client.force_login(world.users["case_manager"])
+    return client
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.parametrize("basename", _params(API_BUDGETS, KNOWN_N_PLUS_ONE))
+def test_api_list_query_budget(basename, world, case_manager):
+    """The API list runs its pinned number of queries for 1 row and for 50."""
+    url_name, key = API_LISTS[basename]
+    assert_budget(case_manager, reverse(url_name), lambda: MAKERS[key](world), API_BUDGETS[basename])
+
+
+@pytest.mark.parametrize("name", _params(UI_BUDGETS, KNOWN_N_PLUS_ONE))
+def test_ui_list_page_query_budget(name, world, case_manager):
+    """The list page runs its pinned number of queries for 1 row and for 50."""
+    assert_budget(case_manager, reverse(name), lambda: MAKERS[UI_LISTS[name]](world), UI_BUDGETS[name])
+
+
+@pytest.mark.parametrize("name", _params(OTHER_PAGES, KNOWN_N_PLUS_ONE))
+def test_other_list_page_query_budget(name, world, case_manager):
+    """The page runs its pinned number of queries for 1 row and for 50."""
+    budget, make = OTHER_PAGES[name]
+    assert_budget(case_manager, reverse(name), lambda: make(world), budget)
+
+
+def test_dashboard_query_budget(world, case_manager):
+    """The portfolio dashboard runs its pinned number of queries for 1 CAP case and for 50."""
+    assert_budget(case_manager, reverse("home"), lambda: dashboard_case(world), DASHBOARD_BUDGET)
