@@ -190,7 +190,13 @@ class FundingSource(BaseModel):
 
     def clean(self):
         if self.fund == Fund.QTL and not self.donor_id:
-            raise ValidationError({"donor": _("External funds (QTL) come from a donor: choose one.")})
+            raise ValidationError(
+                {
+                    "donor": ValidationError(
+                        _("External funds (QTL) come from a donor: choose one."), code="required"
+                    )
+                }
+            )
 
 
 # --- legal instruments ---------------------------------------------------------------------
@@ -523,10 +529,14 @@ class BudgetLine(BaseModel):
         errors: dict = {}
         if self.workplan_id:
             if self.workplan.status not in EDITABLE_STATES:
-                errors["workplan"] = _(
-                    "This workplan version is %(status)s: "
-                    "only a draft or returned version's budget can be edited."
-                ) % {"status": self.workplan.get_status_display()}
+                errors["workplan"] = ValidationError(
+                    _(
+                        "This workplan version is %(status)s: "
+                        "only a draft or returned version's budget can be edited."
+                    ),
+                    code="not_editable",
+                    params={"status": self.workplan.get_status_display()},
+                )
             if self.activity_id and self.activity.workplan_id != self.workplan_id:
                 errors["activity"] = _("The activity must belong to the same workplan.")
         _raise(errors)
@@ -601,6 +611,18 @@ class Expenditure(MoneyMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("funding:expenditure_edit", kwargs={"pk": self.pk})
+
+    def get_document_url(self) -> str | None:
+        """The permission-checked download of the supporting document (None without one)."""
+        if not self.document:
+            return None
+        return reverse("funding:expenditure_document", kwargs={"pk": self.pk})
+
+    @property
+    def document_filename(self) -> str:
+        """The name the document is downloaded under (the stored name is random)."""
+        extension = os.path.splitext(self.document.name or "")[1].lower()
+        return f"expenditure-{self.pk}{extension}"
 
     def clean(self):
         errors: dict = {}

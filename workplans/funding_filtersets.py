@@ -1,6 +1,8 @@
 """One FilterSet per funding model, shared by the API and the UI lists."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import Donor
@@ -18,11 +20,33 @@ from .funding import (
     NoCostExtension,
 )
 
+# Primary keys are 64-bit integers: a larger id is no donor, and must not reach the database
+# (SQLite refuses to bind it: a 500, found by the API fuzzer).
+PK_RANGE = range(-(2**63), 2**63)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id outside the 64-bit range as an invalid choice, before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except (TypeError, ValueError):
+                continue  # not a number: the parent class reports it
+            if number not in PK_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
+class DonorFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
 
 def donor_filter(path: str):
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=path, queryset=Donor.objects.all(), label=_("Donor"), distinct=True
-    )
+    return DonorFilter(field_name=path, queryset=Donor.objects.all(), label=_("Donor"), distinct=True)
 
 
 class FundingSourceFilterSet(django_filters.FilterSet):

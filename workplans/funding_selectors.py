@@ -21,7 +21,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import ActivityStatus, WorkplanStatus
 from .funding import (
@@ -481,3 +483,270 @@ def report_budget_figures(party_ids, as_of: date) -> dict:
         ],
         "donors": [{"donor": donor.name, **row(figures)} for donor, figures in summary.donors],
     }
+
+
+# --- the funding page of a CAP case ------------------------------------------------------------
+
+
+@dataclass
+class TimelineMark:
+    """A date on an agreement's timeline, at ``position`` % of its span."""
+
+    kind: str  # "start", "original_end", "extension", "today"
+    day: date
+    position: float
+    extension: object = None
+
+
+@dataclass
+class AgreementTimeline:
+    """An agreement's implementation period drawn on one axis: the original period, each no-cost
+    extension as a segment from the end it replaced to its new end, and today's line."""
+
+    start: date
+    end: date
+    original: tuple  # (left %, width %)
+    extensions: list  # [(left %, width %, NoCostExtension)]
+    marks: list  # [TimelineMark]
+    today: float | None
+
+
+def agreement_timeline(instrument, *, today: date) -> AgreementTimeline:
+    """From the instrument's (prefetched) extensions; no query."""
+    extensions = sorted(instrument.extensions.all(), key=lambda e: (e.new_end_date, e.pk))
+    start = min(instrument.signed_on, instrument.starts_on)
+    last_end = extensions[-1].new_end_date if extensions else instrument.ends_on
+    end = max(last_end, today, instrument.ends_on)
+    span = max((end - start).days, 1)
+
+    def pos(day):
+        return round(100 * (day - start).days / span, 2)
+
+    def segment(first, last):
+        return (pos(first), max(round(100 * (last - first).days / span, 2), 0.5))
+
+    segments, previous = [], instrument.ends_on
+    for extension in extensions:
+        segments.append((*segment(previous, extension.new_end_date), extension))
+        previous = max(previous, extension.new_end_date)
+    marks = [
+        TimelineMark("start", instrument.starts_on, pos(instrument.starts_on)),
+        TimelineMark("original_end", instrument.ends_on, pos(instrument.ends_on)),
+        *(TimelineMark("extension", e.new_end_date, pos(e.new_end_date), e) for e in extensions),
+    ]
+    return AgreementTimeline(
+        start=start,
+        end=end,
+        original=segment(instrument.starts_on, instrument.ends_on),
+        extensions=segments,
+        marks=marks,
+        today=pos(today) if start <= today <= end else None,
+    )
+
+
+@dataclass
+class InstallmentRow:
+    installment: object
+    overdue: bool
+    received: bool
+
+
+@dataclass
+class AgreementView:
+    """One agreement of the case page: its timeline, installments, figures and delays."""
+
+    instrument: object
+    timeline: AgreementTimeline
+    installments: list  # [InstallmentRow]
+    figures: dict
+    delays: Delays
+    planned: Decimal = ZERO
+    transferred: Decimal = ZERO
+    received: Decimal = ZERO
+
+
+BAR_HEIGHT, BAR_GAP, GROUP_GAP = 16, 4, 14
+
+
+@dataclass
+class Bar:
+    """A bar of a chart: its value, its length in % of the chart's largest value, and where it
+    is drawn in its group (pixels from the group's top)."""
+
+    key: str
+    label: str
+    value: Decimal
+    length: float
+    y: int = 0
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 4
+
+
+@dataclass
+class ChartGroup:
+    label: str
+    y: int
+    label_y: int
+    bars: list
+
+
+@dataclass
+class Chart:
+    """Horizontal bars on one scale, in labelled groups, for an inline SVG (no script)."""
+
+    groups: list
+    height: int
+    legend: list  # [(key, label)]
+    bar_height: int = BAR_HEIGHT
+
+
+def chart(groups, legend) -> Chart:
+    """``groups``: ``[(label, [(key, label, value)])]``; every bar is scaled to the largest value
+    of the chart (length 0 when all are 0)."""
+    groups = [(label, list(items)) for label, items in groups]
+    largest = max((value for _label, items in groups for _k, _l, value in items), default=ZERO)
+    drawn, top = [], 0
+    for label, items in groups:
+        height = len(items) * BAR_HEIGHT + (len(items) - 1) * BAR_GAP
+        drawn.append(
+            ChartGroup(
+                label=label,
+                y=top,
+                label_y=height // 2 + 4,
+                bars=[
+                    Bar(
+                        key,
+                        bar_label,
+                        value,
+                        float(round(100 * value / largest, 2)) if largest else 0.0,
+                        y=index * (BAR_HEIGHT + BAR_GAP),
+                    )
+                    for index, (key, bar_label, value) in enumerate(items)
+                ],
+            )
+        )
+        top += height + GROUP_GAP
+    return Chart(groups=drawn, height=max(top - GROUP_GAP, 0), legend=list(legend))
+
+
+@dataclass
+class CaseFunding:
+    cap_case: object
+    as_of: date
+    agreements: list  # [AgreementView]
+    figures: Figures
+    figure_chart: Chart  # committed, received, budget, spent
+    workplan: object  # the workplan version whose budget counts (None when there is none)
+    table: BudgetTable
+    later_years: list
+    category_chart: Chart  # budget and spent per category
+
+
+def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
+    """Everything the funding page of a CAP case shows, over what ``user`` may see; a fixed
+    number of queries whatever the number of agreements, installments, lines and expenditure."""
+    as_of = as_of or timezone.localdate()
+    instruments = list(
+        LegalInstrument.objects.restrict(user)
+        .filter(cap_case=cap_case)
+        .with_current_end()
+        .prefetch_related(
+            "funding_sources__donor",
+            "extensions",
+            Prefetch("installments", queryset=Installment.objects.select_related("funding_source__donor")),
+        )
+        .order_by("signed_on", "pk")
+    )
+    flags = delay_flags(LegalInstrument.objects.filter(pk__in=[i.pk for i in instruments]), as_of=as_of)
+    agreements = []
+    for instrument in instruments:
+        rows, planned, transferred, received = [], ZERO, ZERO, ZERO
+        for installment in instrument.installments.all():
+            amount = installment.amount_usd or ZERO
+            is_received = installment.received_on is not None and installment.received_on <= as_of
+            planned += amount
+            if installment.transferred_on is not None and installment.transferred_on <= as_of:
+                transferred += amount
+            if is_received:
+                received += amount
+            overdue = installment.planned_on < as_of and not is_received
+            rows.append(InstallmentRow(installment, overdue, is_received))
+        agreements.append(
+            AgreementView(
+                instrument=instrument,
+                timeline=agreement_timeline(instrument, today=as_of),
+                installments=rows,
+                figures=instrument_figures(instrument, as_of=as_of),
+                delays=flags.get(instrument.pk, Delays()),
+                planned=planned,
+                transferred=transferred,
+                received=received,
+            )
+        )
+
+    figures = cap_case_figures(user=user, cap_case_id=cap_case.pk, as_of=as_of)
+    workplan_id = budget_workplan_ids([cap_case.pk]).get(cap_case.pk)
+    workplan = Workplan.objects.filter(pk=workplan_id).first()
+    lines = list(BudgetLine.objects.restrict(user).for_table().filter(workplan_id=workplan_id))
+    table = budget_table(lines)
+
+    spent_by_category: dict = defaultdict(lambda: ZERO)
+    spent = (
+        Expenditure.objects.restrict(user)
+        .filter(budget_line__workplan__cap_case=cap_case, spent_on__lte=as_of)
+        .select_related("budget_line")
+        .only("amount", "currency", "exchange_rate", "budget_line__category")
+    )
+    for expenditure in spent:
+        spent_by_category[expenditure.budget_line.category] += expenditure.amount_usd or ZERO
+    budget_by_category = {block.category: block.subtotal.period for block in table.blocks}
+    budget_label, spent_label = _("Budget"), _("Spent")
+    categories = chart(
+        [
+            (
+                label,
+                [
+                    ("budget", budget_label, budget_by_category.get(category, ZERO)),
+                    ("spent", spent_label, spent_by_category.get(category, ZERO)),
+                ],
+            )
+            for category, label in BudgetCategory.choices
+            if budget_by_category.get(category) or spent_by_category.get(category)
+        ],
+        legend=[("budget", budget_label), ("spent", spent_label)],
+    )
+    figure_items = [
+        ("committed", _("Committed"), figures.committed),
+        ("received", _("Received"), figures.received),
+        ("budget", budget_label, figures.budget),
+        ("spent", spent_label, figures.spent),
+    ]
+
+    return CaseFunding(
+        cap_case=cap_case,
+        as_of=as_of,
+        agreements=agreements,
+        figures=figures,
+        figure_chart=chart([(label, [(key, label, value)]) for key, label, value in figure_items], []),
+        workplan=workplan,
+        table=table,
+        later_years=[y for y in table.years if y != 1],
+        category_chart=categories,
+    )
+
+
+def absorption_chart(pairs) -> Chart:
+    """``[(Party or donor, Figures)]`` → budget, received and spent of each, on one scale."""
+    budget, received, spent = _("Budget"), _("Received"), _("Spent")
+    return chart(
+        [
+            (
+                str(obj),
+                [("budget", budget, f.budget), ("received", received, f.received), ("spent", spent, f.spent)],
+            )
+            for obj, f in pairs
+        ],
+        legend=[("budget", budget), ("received", received), ("spent", spent)],
+    )

@@ -219,6 +219,25 @@ def budgeted_workplan(world, target):
     return ff.make_line(world.party(target)).workplan
 
 
+def funded_case(world, target):
+    """A CAP case with a funding agreement from the target's donor."""
+    return ff.instrument_for(world.party(target)).cap_case
+
+
+def draft_budget_workplan(world, target):
+    """A draft workplan of a funded CAP case, to add budget lines to."""
+    ff.instrument_for(world.party(target))
+    return ff.draft_workplan_for(world.party(target))
+
+
+def expenditure_with_document(world, target):
+    """Expenditure with a supporting document (the download answers 404 without one)."""
+    made = ff.make_expenditure(world.party(target))
+    made.document.name = _probe_file("expenditure.pdf", b"%PDF-1.4 probe")
+    made.save(update_fields=["document"])
+    return made
+
+
 # --- reports -------------------------------------------------------------------------------------
 
 
@@ -363,8 +382,8 @@ APP_ROWS: dict = {
     # Funding sources are global records of the donors (public_view).
     **_api_crud("fundingsource", funding_source, EVERYONE, CASE_MANAGER),
     # If-Match is required on instruments and budget lines: an allowed PATCH answers 428.
-    **_api_crud("legalinstrument", instrument, FUNDING_READERS, CASE_MANAGER),
-    "api:legalinstrument-figures": Endpoint(obj=instrument, read=FUNDING_READERS),
+    **_api_crud("fundingagreement", instrument, FUNDING_READERS, CASE_MANAGER),
+    "api:fundingagreement-figures": Endpoint(obj=instrument, read=FUNDING_READERS),
     **_api_crud("nocostextension", extension, FUNDING_READERS, CASE_MANAGER),
     **_api_crud("installment", installment, FUNDING_READERS, CASE_MANAGER),
     **_api_crud("budgetline", budget_line, FUNDING_READERS, MAINTAINERS),
@@ -372,6 +391,7 @@ APP_ROWS: dict = {
     "api:budgetline-table": Endpoint(read=EVERYONE),
     "api:budgetline-export": Endpoint(read=EVERYONE),
     **_api_crud("expenditure", expenditure, FUNDING_READERS, MAINTAINERS),
+    "api:expenditure-document": Endpoint(obj=expenditure_with_document, read=FUNDING_READERS),
     # Absorption figures over what the user may see: every signed-in user.
     "api:absorption-list": Endpoint(read=EVERYONE),
     "api:absorption-export": Endpoint(read=EVERYONE),
@@ -488,6 +508,33 @@ APP_ROWS: dict = {
     "funding:expenditure_list": Endpoint(read=EVERYONE),
     "funding:expenditure_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
     "funding:expenditure_edit": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
+    "funding:expenditure_delete": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
+    "funding:expenditure_document": Endpoint(obj=expenditure_with_document, read=FUNDING_READERS),
+    # The funding page of a CAP case: whoever reads its funding records (the donor observer:
+    # the cases its donor funds).
+    "funding:case_funding": Endpoint(obj=funded_case, read=FUNDING_READERS),
+    # Agreements, extensions and installments: case managers only.
+    "funding:instrument_add": Endpoint(
+        obj=funded_case, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
+    ),
+    "funding:instrument_edit": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
+    "funding:instrument_delete": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
+    "funding:extension_add": Endpoint(
+        obj=instrument, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
+    ),
+    "funding:extension_edit": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
+    "funding:extension_delete": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
+    "funding:installment_add": Endpoint(
+        obj=instrument, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
+    ),
+    "funding:installment_edit": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
+    "funding:installment_delete": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
+    # Budget lines: the case manager and the Party's MA focal point (a draft's budget), as in the API.
+    "funding:budgetline_add": Endpoint(
+        obj=draft_budget_workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS
+    ),
+    "funding:budgetline_edit": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
+    "funding:budgetline_delete": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
     # ---------------------------------------------------------------- UI: reports
     "reports:report_list": Endpoint(read=EVERYONE),
     "reports:report_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),

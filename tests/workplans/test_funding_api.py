@@ -92,7 +92,7 @@ class TestFundingSourceAPI(APIViewTestCases.CRUD):
 
 class TestLegalInstrumentAPI(IfMatchSent, APIViewTestCases.CRUD):
     model = LegalInstrument
-    basename = "legalinstrument"
+    basename = "fundingagreement"
     party_field = "cap_case"
     list_queries = 7
     access = {
@@ -264,7 +264,7 @@ def test_budget_line_write_needs_if_match(world, manager):
 
 def test_legal_instrument_write_needs_if_match(world, manager):
     instrument = make_instrument(world.own)
-    url = reverse("api:legalinstrument-detail", kwargs={"pk": instrument.pk})
+    url = reverse("api:fundingagreement-detail", kwargs={"pk": instrument.pk})
     assert manager.patch(url, {"notes": "x"}, format="json").status_code == 428
 
 
@@ -289,7 +289,7 @@ def _instrument_payload(world, **changes):
 def test_legal_instrument_bad_input(world, manager, changes, field):
     """Bad money or dates answer 400 naming the field, and nothing is written."""
     response = manager.post(
-        reverse("api:legalinstrument-list"), _instrument_payload(world, **changes), format="json"
+        reverse("api:fundingagreement-list"), _instrument_payload(world, **changes), format="json"
     )
     assert response.status_code == 400, response.json()
     assert field in _errors(response)
@@ -297,7 +297,7 @@ def test_legal_instrument_bad_input(world, manager, changes, field):
 
 
 def test_amount_in_another_currency_keeps_original_and_rate(world, manager):
-    response = manager.post(reverse("api:legalinstrument-list"), _instrument_payload(world), format="json")
+    response = manager.post(reverse("api:fundingagreement-list"), _instrument_payload(world), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["amount"] == "85000.00"
@@ -351,7 +351,7 @@ def test_extension_must_end_after_the_current_end(world, manager):
     assert instrument.extensions.count() == 1
     payload["new_end_date"] = "2025-12-31"
     assert manager.post(url, payload, format="json").status_code == 201
-    body = manager.get(reverse("api:legalinstrument-detail", kwargs={"pk": instrument.pk})).json()
+    body = manager.get(reverse("api:fundingagreement-detail", kwargs={"pk": instrument.pk})).json()
     assert body["ends_on"] == "2024-12-31"
     assert body["current_end_date"] == "2025-12-31"
     assert [e["new_end_date"] for e in body["extensions"]] == ["2025-06-30", "2025-12-31"]
@@ -429,3 +429,92 @@ def test_budget_table_of_a_hidden_workplan_is_404(world, api_client):
     api_client.force_login(world.users["ma_focal_point"])
     assert api_client.get("/api/v1/budget-lines/table/", {"workplan": hidden.pk}).status_code == 404
     assert api_client.get("/api/v1/budget-lines/table/", {"workplan": 999999}).status_code == 404
+
+
+# --- paths, response shapes and documented error codes (found by the API fuzzer) -------------------
+
+
+def test_agreements_are_at_funding_agreements(world, manager):
+    instrument = make_instrument(world.own)
+    assert reverse("api:fundingagreement-list") == "/api/v1/funding-agreements/"
+    body = manager.get("/api/v1/funding-agreements/").json()
+    assert [row["id"] for row in body["results"]] == [instrument.pk]
+    assert manager.get(f"/api/v1/funding-agreements/{instrument.pk}/figures/").status_code == 200
+    assert manager.get("/api/v1/legal-instruments/").status_code == 404
+
+
+@pytest.fixture
+def schema_components():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator(api_version="1").get_schema(request=None, public=True)["components"]["schemas"]
+
+
+def _codes(components, name) -> set:
+    return set(components[name]["properties"]["code"]["enum"])
+
+
+def test_expenditure_reads_back_reporter_and_document_address(world, api_client):
+    """``reported_by`` is in every response (null for expenditure loaded without one, a partial
+    update included); the document is read back as ``document_url``, null without one."""
+    expenditure = make_expenditure(world.own)
+    api_client.force_login(world.users["ma_focal_point"])
+    url = reverse("api:expenditure-detail", kwargs={"pk": expenditure.pk})
+    body = api_client.get(url).json()
+    assert body["reported_by"] is None and body["document_url"] is None and "document" not in body
+    response = api_client.patch(url, {"description": "Venue and catering"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["reported_by"] is None and response.json()["document_url"] is None
+    Expenditure.objects.filter(pk=expenditure.pk).update(reported_by=world.users["ma_focal_point"])
+    response = api_client.patch(url, {"description": "Venue"}, format="json")
+    assert response.json()["reported_by"] == "ma_focal_point"
+
+
+def test_expenditure_schema_allows_the_nulls_it_answers(schema_components):
+    fields = schema_components["Expenditure"]["properties"]
+    assert fields["reported_by"]["nullable"] and fields["document_url"]["nullable"]
+    assert "document" not in fields  # write-only: in the request bodies only
+
+
+def test_qtl_source_without_donor_is_a_documented_400(world, manager, schema_components):
+    response = manager.post(reverse("api:fundingsource-list"), {"fund": "QTL", "name": "X"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "required", "detail": "External funds (QTL) come from a donor: choose one.", "attr": "donor"}
+    ]
+    assert "required" in _codes(schema_components, "V1FundingSourcesCreateDonorErrorComponent")
+    assert not FundingSource.objects.filter(name="X").exists()
+
+
+def test_budget_table_without_workplan_is_a_documented_400(world, manager, schema_components):
+    for action in ("table", "export"):
+        response = manager.get(reverse(f"api:budgetline-{action}"))
+        assert response.status_code == 400
+        assert response.json()["type"] == "validation_error"
+        assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("workplan", "required")]
+    assert _codes(schema_components, "V1BudgetLinesTableRetrieveWorkplanErrorComponent") == {"required"}
+    assert _codes(schema_components, "V1BudgetLinesExportRetrieveWorkplanErrorComponent") == {"required"}
+
+
+def test_approved_budget_line_delete_is_a_documented_400(world, manager, schema_components):
+    line = make_line(world.own, workplan=make_workplan(world.own, WorkplanStatus.APPROVED))
+    url = reverse("api:budgetline-detail", kwargs={"pk": line.pk})
+    response = manager.delete(url, HTTP_IF_MATCH=etag_for(line))
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("workplan", "not_editable")]
+    response = manager.patch(url, {"units": "9"}, format="json", HTTP_IF_MATCH=etag_for(line))
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("workplan", "not_editable")]
+    assert "not_editable" in _codes(schema_components, "V1BudgetLinesDestroyWorkplanErrorComponent")
+    assert "not_editable" in _codes(schema_components, "V1BudgetLinesPartialUpdateWorkplanErrorComponent")
+    assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/funding-sources/", "/api/v1/installments/", "/api/v1/expenditures/"]
+)
+def test_donor_id_beyond_64_bits_is_a_400_not_a_500(world, manager, url):
+    """Found by fuzzing: SQLite cannot bind such an id (a 500); it is no donor, so an invalid choice."""
+    response = manager.get(url, {"donor": ["122787397466277221965053334388736", "1"]})
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("donor", "invalid_choice")]
+    assert manager.get(url, {"donor": world.donor.pk}).status_code == 200

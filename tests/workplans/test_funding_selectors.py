@@ -240,7 +240,7 @@ def test_absorption_export_reads_back(world, portfolio, manager):
 
 def test_instrument_figures_endpoint(world, portfolio, manager):
     instrument = LegalInstrument.objects.get(cap_case__party=world.own)
-    url = reverse("api:legalinstrument-figures", kwargs={"pk": instrument.pk})
+    url = reverse("api:fundingagreement-figures", kwargs={"pk": instrument.pk})
     body = manager.get(url, {"as_of": "2024-10-01"}).json()
     assert body["instrument"]["committed"] == "100000.00"
     assert body["instrument"]["received"] == "60000.00"

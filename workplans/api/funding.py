@@ -5,10 +5,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -191,7 +193,13 @@ class BudgetLineSerializer(BaseModelSerializer):
 class ExpenditureSerializer(BaseModelSerializer):
     party = PartyCodeField(source="budget_line.workplan.cap_case.party")
     amount_usd = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True, allow_null=True)
-    reported_by = serializers.CharField(source="reported_by.get_username", default=None, read_only=True)
+    # The supporting document is uploaded (multipart) and read back through ``document_url``, the
+    # permission-checked download: MEDIA_ROOT has no public address.
+    document = serializers.FileField(write_only=True, required=False, allow_null=True)
+    document_url = serializers.SerializerMethodField()
+    # The username, or null for expenditure loaded without a reporter (sample data); a related
+    # field so that a partial update's response still carries it.
+    reported_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Expenditure
@@ -206,16 +214,32 @@ class ExpenditureSerializer(BaseModelSerializer):
             "amount_usd",
             "description",
             "document",
+            "document_url",
             "reported_by",
             "is_illustrative",
             "created",
             "updated",
         ]
 
+    def validate_document(self, value):
+        return value or ""  # null clears the document
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document_url(self, obj) -> str | None:
+        if not obj.document:
+            return None
+        return reverse("api:expenditure-document", kwargs={"pk": obj.pk})
+
 
 # --- viewsets --------------------------------------------------------------------------------
 
 
+# Business rules of the models' clean() and the viewsets, documented with their error codes so
+# that the schema lists every 400 the API answers (drf-standardized-errors knows only the fields').
+WRITE_ACTIONS = ["create", "update", "partial_update"]
+
+
+@extend_validation_errors(["required"], field_name="donor", actions=WRITE_ACTIONS)
 class FundingSourceViewSet(BaseModelViewSet):
     """The CITES Trust Fund (CTL) and donors' external funds (QTL)."""
 
@@ -293,6 +317,8 @@ class InstallmentViewSet(BaseModelViewSet):
         return super().get_queryset().for_table()
 
 
+@extend_validation_errors(["not_editable"], field_name="workplan", actions=[*WRITE_ACTIONS, "destroy"])
+@extend_validation_errors(["required"], field_name="workplan", actions=["table", "export"])
 class BudgetLineViewSet(BaseModelViewSet):
     """Budget lines of workplans (editable while the workplan is a draft); ``table`` and ``export``
     give a workplan's budget in the layout of CoP18 Doc. 28 Annex 2."""
@@ -309,13 +335,15 @@ class BudgetLineViewSet(BaseModelViewSet):
     def perform_destroy(self, instance):
         message = instance.deletion_error()
         if message:
-            raise serializers.ValidationError({"workplan": message})
+            raise serializers.ValidationError({"workplan": [message]}, code="not_editable")
         super().perform_destroy(instance)
 
     def _table_lines(self, request):
         workplan_id = request.query_params.get("workplan")
         if not workplan_id or not str(workplan_id).isdigit():
-            raise serializers.ValidationError({"workplan": _("Name the workplan (its id).")})
+            raise serializers.ValidationError(
+                {"workplan": [_("Name the workplan (its id).")]}, code="required"
+            )
         # The workplan must be one the user may see, or one whose budget lines they may see
         # (donor observers): another Party's workplan id answers 404, like any hidden object.
         lines = list(self.get_queryset().filter(workplan_id=workplan_id))
@@ -371,6 +399,23 @@ class ExpenditureViewSet(BaseModelViewSet):
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
 
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def document(self, request, pk=None):
+        """The supporting document, to those who may see the expenditure (404 when there is none)."""
+        return expenditure_document_response(self.get_object())
+
+
+def expenditure_document_response(expenditure: Expenditure) -> FileResponse:
+    """Stream an expenditure's supporting document as an attachment (the caller has checked access)."""
+    if not expenditure.document:
+        raise Http404
+    try:
+        handle = expenditure.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=expenditure.document_filename)
+
 
 class AbsorptionViewSet(viewsets.ViewSet):
     """Budget absorption (read-only) per Party, per donor, per fund and for the programme, over the
@@ -410,7 +455,7 @@ class AbsorptionViewSet(viewsets.ViewSet):
 # Registered on the portal's one router in cap_portal/api/urls.py.
 routes = [
     ("funding-sources", FundingSourceViewSet, "fundingsource"),
-    ("legal-instruments", LegalInstrumentViewSet, "legalinstrument"),
+    ("funding-agreements", LegalInstrumentViewSet, "fundingagreement"),
     ("no-cost-extensions", NoCostExtensionViewSet, "nocostextension"),
     ("installments", InstallmentViewSet, "installment"),
     ("budget-lines", BudgetLineViewSet, "budgetline"),

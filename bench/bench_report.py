@@ -1,0 +1,158 @@
+"""The SC report for N Parties (8 and 185 by default, plus sizes in between for the time per page):
+seconds of each stage of the pipeline (compose the sections, snapshot, HTML, PDF with WeasyPrint),
+pages, peak memory (maxrss of a fresh process per run), and the ratio of the whole pipeline to
+WeasyPrint alone on the same final HTML, also in a fresh process (goal ≤ 1.2).
+
+The DOCX export, which the worker also writes, is timed apart and left out of the ratio. The
+benchmark report and its sections are deleted afterwards.
+
+    DATABASE_URL=postgres://… uv run python bench/bench_report.py [--parties 8 50 185]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+GOAL = 1.2
+
+
+def maxrss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def child_pipeline(parties: int, html_path: str) -> dict:
+    """In a fresh process: the whole pipeline for a report on the first ``parties`` CAP Parties."""
+    common.setup()
+    import datetime
+
+    from cases.models import CapCase
+    from reports.documents import render_docx, render_html, render_pdf
+    from reports.models import Report
+    from reports.services import report_sections_sync
+    from reports.snapshot import build_snapshot
+
+    user = common.bench_user()
+    party_ids = list(
+        CapCase.objects.order_by("party__name").values_list("party_id", flat=True).distinct()[:parties]
+    )
+    report = Report.objects.create(
+        symbol=f"SC99 Doc. BENCH-{parties}",
+        meeting_name="Ninety-ninth meeting of the Standing Committee",
+        meeting_place="Geneva (Switzerland)",
+        meeting_start=datetime.date(2025, 11, 3),
+        meeting_end=datetime.date(2025, 11, 7),
+        agenda_headings="Strategic matters\nCapacity-building",
+        as_of=datetime.date(2025, 6, 30),
+    )
+    try:
+        report.parties.set(party_ids)
+        times = {}
+        start = time.perf_counter()
+        report_sections_sync(report=report, user=user)
+        times["compose"] = time.perf_counter() - start
+        start = time.perf_counter()
+        snapshot = build_snapshot(report)
+        times["snapshot"] = time.perf_counter() - start
+        start = time.perf_counter()
+        html = render_html(snapshot)
+        times["html"] = time.perf_counter() - start
+        start = time.perf_counter()
+        pdf, pages = render_pdf(html)
+        times["pdf"] = time.perf_counter() - start
+        memory = maxrss_mib()
+        start = time.perf_counter()
+        render_docx(snapshot)
+        docx_seconds = time.perf_counter() - start
+        Path(html_path).write_text(html)
+    finally:
+        report.sections.all().delete()
+        report.delete()
+    return {
+        "parties": len(party_ids),
+        "pages": pages,
+        "pdf_bytes": len(pdf),
+        "seconds": {k: round(v, 2) for k, v in times.items()},
+        "pipeline_seconds": round(sum(times.values()), 2),
+        "docx_seconds": round(docx_seconds, 2),
+        "peak_rss_mib": memory,
+    }
+
+
+def child_weasyprint(html_path: str) -> dict:
+    """In a fresh process: WeasyPrint alone on the final HTML (as ``render_pdf`` calls it)."""
+    from weasyprint import HTML
+
+    html = Path(html_path).read_text()
+    start = time.perf_counter()
+    document = HTML(string=html, base_url=str(common.ROOT)).render()
+    document.write_pdf()
+    return {"seconds": round(time.perf_counter() - start, 2), "peak_rss_mib": maxrss_mib()}
+
+
+def run_child(*args: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, cwd=common.ROOT
+    )
+    if output.returncode != 0:
+        raise RuntimeError(output.stderr[-3000:])
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main(sizes: list[int]) -> dict:
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            html_path = str(Path(folder) / f"report-{size}.html")
+            pipeline = run_child("pipeline", str(size), html_path)
+            weasy = run_child("weasyprint", html_path)
+            ratio = pipeline["pipeline_seconds"] / weasy["seconds"]
+            row = {
+                **pipeline,
+                "weasyprint_alone_seconds": weasy["seconds"],
+                "weasyprint_alone_peak_rss_mib": weasy["peak_rss_mib"],
+                "seconds_per_page": round(pipeline["pipeline_seconds"] / pipeline["pages"], 3),
+                "ratio": round(ratio, 2),
+                "goal": f"<= {GOAL}",
+                "met": ratio <= GOAL,
+            }
+            results[str(pipeline["parties"])] = row
+            s = pipeline["seconds"]
+            print(
+                f"SC report, {pipeline['parties']} Parties: {pipeline['pipeline_seconds']} s "
+                f"(compose {s['compose']}, snapshot {s['snapshot']}, HTML {s['html']}, PDF {s['pdf']}), "
+                f"{pipeline['pages']} pages, {row['seconds_per_page']} s/page, "
+                f"peak {pipeline['peak_rss_mib']} MiB; "
+                f"WeasyPrint alone {weasy['seconds']} s, peak {weasy['peak_rss_mib']} MiB; "
+                + common.ratio_line("ratio", ratio, f"<= {GOAL}", ratio <= GOAL)
+                + f"; DOCX {pipeline['docx_seconds']} s apart"
+            )
+    common.setup()
+    # Sizes run separately add up in the results file.
+    previous = json.loads(common.RESULTS.read_text()) if common.RESULTS.exists() else {}
+    merged = {**previous.get("benchmarks", {}).get("sc_report", {}), **results}
+    merged.pop("at", None)
+    common.save("sc_report", dict(sorted(merged.items(), key=lambda item: int(item[0]))))
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        if sys.argv[2] == "pipeline":
+            print(json.dumps(child_pipeline(int(sys.argv[3]), sys.argv[4])))
+        else:
+            print(json.dumps(child_weasyprint(sys.argv[3])))
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--parties", type=int, nargs="+", default=[8, 50, 185])
+    main(parser.parse_args().parties)

@@ -1,0 +1,11 @@
+"""Settings of the benchmarks: the portal's (``local``: DATABASE_URL, REDIS_URL from the environment)
+with DEBUG off, as in production, and ``bench.urls`` adding a trivial view for the load baseline.
+Production's HTTPS settings are left out: the benchmarks talk plain HTTP on 127.0.0.1."""
+
+from cap_portal.settings.local import *  # noqa: F401,F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+AXES_ENABLED = False  # the load generator signs in with a token, many times a second
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
