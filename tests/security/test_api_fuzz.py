@@ -21,9 +21,6 @@ from cap_portal.wsgi import application
 FUZZ_ROLES = ["case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"]
 MAX_EXAMPLES = 10
 
-# Defects the fuzzer found and that are not fixed yet, by operation label (issue 8 stays open
-# until this set is empty). A failure of any other operation fails the test; these are reported.
-KNOWN_SCHEMA_DEFECTS: set[str] = set()
 EXCLUDED_CHECKS = [
     # Every request carries this role's valid token on purpose; refusing anonymous and foreign
     # requests is the permission matrix's job (test_permission_matrix.py).
@@ -86,8 +83,6 @@ def test_api_conforms_to_its_schema(role, world, keep_test_connection):
         except BaseException as error:  # schemathesis raises exception groups; collect them all
             failures.append((operation.label, f"{operation.label}: {error!r}"[:3000]))
 
-    known = [label for label, _ in failures if label in KNOWN_SCHEMA_DEFECTS]
-    print(f"fuzz[{role}]: {cases} cases; known defects hit: {known}")
+    print(f"fuzz[{role}]: {cases} cases, {len(failures)} failures")
     assert cases > 0
-    new = [message for label, message in failures if label not in KNOWN_SCHEMA_DEFECTS]
-    assert not new, "\n\n".join(new)
+    assert not failures, "\n\n".join(message for _, message in failures)
