@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from cap_portal.access import Action
@@ -12,7 +13,9 @@ def formfield_for(field, **kwargs):
 
 
 class BaseModelForm(forms.ModelForm):
-    """Restricts related-object choices to what the user may see; Bootstrap classes on widgets."""
+    """Restricts related-object choices to what the user may see; Bootstrap classes on widgets.
+    Model validation may name a field the form does not show (e.g. the workplan a plan row belongs
+    to, once the version is no longer a draft): such errors go above the form, never lost."""
 
     class Meta:
         formfield_callback = formfield_for  # subclasses write `class Meta(BaseModelForm.Meta)`
@@ -33,3 +36,16 @@ class BaseModelForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 3)
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            shown, hidden = {}, []
+            for name, messages in errors.error_dict.items():
+                if name in self.fields or name == NON_FIELD_ERRORS:
+                    shown[name] = messages
+                else:
+                    hidden += messages
+            if hidden:
+                shown.setdefault(NON_FIELD_ERRORS, []).extend(hidden)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)

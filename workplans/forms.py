@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.forms import BaseModelForm
@@ -24,25 +23,7 @@ def _dates(*names):
     return dict.fromkeys(names, DATE)
 
 
-class WorkplansForm(BaseModelForm):
-    """Model validation may name a field the form does not show (e.g. the workplan a part belongs
-    to, when the version is no longer a draft): such errors are shown above the form."""
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            shown, hidden = {}, []
-            for name, messages in errors.error_dict.items():
-                if name in self.fields or name == NON_FIELD_ERRORS:
-                    shown[name] = messages
-                else:
-                    hidden += messages
-            if hidden:
-                shown.setdefault(NON_FIELD_ERRORS, []).extend(hidden)
-            errors = ValidationError(shown)
-        super()._update_errors(errors)
-
-
-class WorkplanForm(WorkplansForm):
+class WorkplanForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = Workplan
         fields = [
@@ -67,7 +48,7 @@ class WorkplanForm(WorkplansForm):
             self.fields["cap_case"].queryset = self.fields["cap_case"].queryset.select_related("party")
 
 
-class WorkplanPartForm(WorkplansForm):
+class WorkplanPartForm(BaseModelForm):
     """A part of a workplan: the activity choices are the same workplan's activities."""
 
     def __init__(self, *args, **kwargs):
@@ -76,7 +57,7 @@ class WorkplanPartForm(WorkplansForm):
             self.fields["activity"].queryset = Activity.objects.filter(workplan_id=self.instance.workplan_id)
 
 
-class ActivityForm(WorkplansForm):
+class ActivityForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = Activity
         fields = [
@@ -118,7 +99,7 @@ class IndicatorForm(WorkplanPartForm):
         fields = ["activity", "name", "unit", "baseline", "target", "counts_people"]
 
 
-class IndicatorValueForm(WorkplansForm):
+class IndicatorValueForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = IndicatorValue
         fields = ["period_start", "period_end", "value", "female", "male", "other_or_not_recorded", "note"]
@@ -132,7 +113,7 @@ class CorrectiveActionForm(WorkplanPartForm):
         widgets = _dates("agreed_on", "due_on")
 
 
-class ProgressUpdateForm(WorkplansForm):
+class ProgressUpdateForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = ProgressUpdate
         fields = [
@@ -147,7 +128,7 @@ class ProgressUpdateForm(WorkplansForm):
         widgets = _dates("period_start", "period_end", "actual_start", "actual_end")
 
 
-class CaseRecordForm(WorkplansForm):
+class CaseRecordForm(BaseModelForm):
     """An event or deliverable of a CAP case: the activity choices are those of the case's workplans."""
 
     def __init__(self, *args, **kwargs):

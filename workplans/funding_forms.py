@@ -7,7 +7,6 @@ within the agreement's period. An error on a field the form does not show (the a
 workplan preset from the address) is shown above the form."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.forms import BaseModelForm
@@ -22,24 +21,7 @@ def _dates(*names):
     return dict.fromkeys(names, DATE)
 
 
-class FundingForm(BaseModelForm):
-    """Errors on fields the form does not show go above the form, never lost."""
-
-    def _update_errors(self, errors):
-        if hasattr(errors, "error_dict"):
-            shown, hidden = {}, []
-            for name, messages in errors.error_dict.items():
-                if name in self.fields or name == NON_FIELD_ERRORS:
-                    shown[name] = messages
-                else:
-                    hidden += messages
-            if hidden:
-                shown.setdefault(NON_FIELD_ERRORS, []).extend(hidden)
-            errors = ValidationError(shown)
-        super()._update_errors(errors)
-
-
-class LegalInstrumentForm(FundingForm):
+class LegalInstrumentForm(BaseModelForm):
     """A funding agreement of the CAP case named in the address."""
 
     class Meta(BaseModelForm.Meta):
@@ -67,14 +49,14 @@ class LegalInstrumentForm(FundingForm):
         self.fields["funding_sources"].widget.attrs["size"] = 6
 
 
-class NoCostExtensionForm(FundingForm):
+class NoCostExtensionForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = NoCostExtension
         fields = ["new_end_date", "granted_on", "reason"]
         widgets = _dates("new_end_date", "granted_on")
 
 
-class InstallmentForm(FundingForm):
+class InstallmentForm(BaseModelForm):
     """An installment of the agreement named in the address; its source is one of the agreement's."""
 
     class Meta(BaseModelForm.Meta):
@@ -99,7 +81,7 @@ class InstallmentForm(FundingForm):
             ).select_related("donor")
 
 
-class BudgetLineForm(FundingForm):
+class BudgetLineForm(BaseModelForm):
     """A line of the budget of the workplan named in the address (a draft or returned version)."""
 
     class Meta(BaseModelForm.Meta):
@@ -125,7 +107,7 @@ class BudgetLineChoiceField(forms.ModelChoiceField):
         }
 
 
-class ExpenditureForm(FundingForm):
+class ExpenditureForm(BaseModelForm):
     """Expenditure against a budget line of the user's Party, with an optional supporting document
     (PDF, DOCX, XLSX, PNG or JPEG, checked on its content and size by the model's validator)."""
 
