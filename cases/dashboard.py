@@ -148,7 +148,7 @@ def portfolio_queryset(user, today: datetime.date):
 
 def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> dict:
     """Party id → the budget figures (``Figures``) of the given CAP cases, over what ``user``
-    may see. Five queries, from ``workplans.funding_selectors`` (figures are per Party there: a
+    may see. Seven queries, from ``workplans.funding_selectors`` (figures are per Party there: a
     Party with two CAP cases shows the figures of both)."""
     from workplans.funding import BudgetLine, Expenditure, Installment
     from workplans.funding_selectors import absorption_from

@@ -447,8 +447,7 @@ class BudgetLineQuerySet(RestrictedQuerySet):
     def with_amount(self):
         """Annotate ``line_amount`` = units × rate (USD), for ordering and filtering in SQL.
 
-        Figures are summed in Python with ``Decimal`` (``funding_selectors``): SQLite multiplies
-        decimals as floats.
+        Not rounded: figures round each line to the cent before summing (``funding_selectors``).
         """
         return self.annotate(
             line_amount=ExpressionWrapper(

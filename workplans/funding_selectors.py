@@ -12,7 +12,10 @@
 
 Callers pass querysets already restricted to the user (``Model.objects.restrict(user)``), so a
 donor observer's figures cover what the donor funds, and a focal point's their own Party.
-Sums run in Python with ``Decimal``: SQLite multiplies and sums decimals as floats.
+Every amount is converted to USD and rounded to the cent row by row, then summed per group
+(Party, funding source, category) by ``_grouped_sums``: in SQL on PostgreSQL, whose ``numeric``
+arithmetic is exact; in Python with ``Decimal`` on SQLite, which multiplies and sums decimals as
+floats. Both give the same cents.
 """
 
 from collections import defaultdict
@@ -21,20 +24,27 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Prefetch
+from django.db import connections
+from django.db.models import BooleanField, Case, DecimalField, F, Prefetch, Sum, Value, When
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from parties.models import Party
 
 from .choices import ActivityStatus, WorkplanStatus
 from .funding import (
     ZERO,
     BudgetCategory,
     BudgetLine,
+    Currency,
     Expenditure,
     Fund,
+    FundingSource,
     Installment,
     LegalInstrument,
     NoCostExtension,
+    money,
 )
 from .models import Activity, Workplan
 
@@ -146,18 +156,99 @@ def absorption_summary(*, user, as_of: date | None = None) -> AbsorptionSummary:
     )
 
 
+def _sums_in_sql(queryset) -> bool:
+    """Whether money is summed by the database: PostgreSQL's ``numeric`` is exact (``ROUND`` rounds
+    half away from zero, as ``ROUND_HALF_UP`` does), SQLite computes decimals as floats."""
+    return connections[queryset.db].vendor == "postgresql"
+
+
+# What is summed: an amount in its currency converted to USD (``MoneyMixin.amount_usd``), or a
+# budget line's units × rate (``BudgetLine.amount``), each rounded to the cent row by row.
+USD, LINE = "usd", "line"
+_SUMMED_FIELDS = {USD: ("amount", "currency", "exchange_rate"), LINE: ("units", "rate")}
+_SUM_FIELD = DecimalField(max_digits=28, decimal_places=2)
+
+
+def _row_amount(kind: str, values) -> Decimal:
+    """A row's amount in USD, in Python, by the rules of the models (0 while a rate is missing)."""
+    if kind == LINE:
+        units, rate = values
+        return money(units * rate)
+    amount, currency, rate = values
+    if currency == Currency.USD:
+        return money(amount)
+    return ZERO if rate is None else money(amount * rate)
+
+
+def _row_amount_sql(kind: str):
+    """The same in SQL: ``ROUND(x, 2)`` of the exact product, NULL (left out of the sum) while a
+    rate is missing."""
+    if kind == LINE:
+        return Round(F("units") * F("rate"), 2, output_field=_SUM_FIELD)
+    return Case(
+        When(currency=Currency.USD, then=F("amount")),
+        default=Round(F("amount") * F("exchange_rate"), 2),
+        output_field=_SUM_FIELD,
+    )
+
+
+def _grouped_sums(queryset, keys: list[str], kind: str) -> dict[tuple, Decimal]:
+    """``{(key values): sum in USD}`` for each group of rows of ``queryset`` (one query). Every
+    row is converted and rounded to the cent before summing; the database sums on PostgreSQL,
+    Python sums the rows' values on SQLite (``_sums_in_sql``); a group without an amount is 0."""
+    queryset = queryset.order_by()
+    if _sums_in_sql(queryset):
+        rows = queryset.values(*keys).annotate(total=Sum(_row_amount_sql(kind)))
+        return {tuple(row[k] for k in keys): money(row["total"] or ZERO) for row in rows}
+    sums: dict[tuple, Decimal] = {}
+    width = len(keys)
+    for row in queryset.values_list(*keys, *_SUMMED_FIELDS[kind]):
+        key = row[:width]
+        sums[key] = sums.get(key, ZERO) + _row_amount(kind, row[width:])
+    return sums
+
+
 def absorption_from(*, instruments, installments, lines, expenditures, as_of=None) -> AbsorptionSummary:
-    """The summary from the given querysets (five queries whatever their size)."""
+    """The summary from the given querysets: sums per Party and funding source computed by
+    ``_grouped_sums`` (one query each), then the Parties and the sources read (seven queries
+    whatever their size)."""
     as_of = as_of or timezone.localdate()
+    committed = _grouped_sums(instruments, ["cap_case__party_id"], USD)
+    planned = _grouped_sums(
+        installments.annotate(
+            is_received=Case(
+                When(received_on__lte=as_of, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        ),
+        ["instrument__cap_case__party_id", "funding_source_id", "is_received"],
+        USD,
+    )
+    budgeted = _grouped_sums(
+        budget_lines_that_count(lines), ["workplan__cap_case__party_id", "funding_source_id"], LINE
+    )
+    spent = _grouped_sums(
+        expenditures.filter(spent_on__lte=as_of),
+        ["budget_line__workplan__cap_case__party_id", "budget_line__funding_source_id"],
+        USD,
+    )
+    parties = Party.objects.in_bulk(
+        {key[0] for sums in (committed, planned, budgeted, spent) for key in sums}
+    )
+    sources = FundingSource.objects.select_related("donor").in_bulk(
+        {key[1] for sums in (planned, budgeted, spent) for key in sums}
+    )
+
     programme = Figures()
-    parties: dict = {}
     donors: dict = {}
     funds: dict = {}
     by_party: dict[int, Figures] = defaultdict(Figures)
     by_donor: dict[int, Figures] = defaultdict(Figures)
     by_fund: dict[str, Figures] = defaultdict(Figures)
 
-    def source_targets(source):
+    def source_targets(source_id):
+        source = sources[source_id]
         targets = [by_fund[source.fund]]
         funds[source.fund] = Fund(source.fund)
         if source.donor_id:
@@ -165,47 +256,29 @@ def absorption_from(*, instruments, installments, lines, expenditures, as_of=Non
             targets.append(by_donor[source.donor_id])
         return targets
 
-    for instrument in instruments.select_related("cap_case__party"):
-        party = instrument.cap_case.party
-        parties[party.pk] = party
-        amount = instrument.amount_usd or ZERO
+    for (party_id,), amount in committed.items():
         programme.committed += amount
-        by_party[party.pk].committed += amount
+        by_party[party_id].committed += amount
 
-    for installment in installments.select_related("instrument__cap_case__party", "funding_source__donor"):
-        party = installment.instrument.cap_case.party
-        parties[party.pk] = party
-        amount = installment.amount_usd or ZERO
-        received = installment.received_on is not None and installment.received_on <= as_of
-        for figures in source_targets(installment.funding_source):
+    for (party_id, source_id, received), amount in planned.items():
+        for figures in source_targets(source_id):
             figures.committed += amount
             if received:
                 figures.received += amount
         if received:
             programme.received += amount
-            by_party[party.pk].received += amount
+            by_party[party_id].received += amount
 
-    for line in budget_lines_that_count(lines).select_related(
-        "workplan__cap_case__party", "funding_source__donor"
-    ):
-        party = line.workplan.cap_case.party
-        parties[party.pk] = party
-        amount = line.amount
+    for (party_id, source_id), amount in budgeted.items():
         programme.budget += amount
-        by_party[party.pk].budget += amount
-        for figures in source_targets(line.funding_source):
+        by_party[party_id].budget += amount
+        for figures in source_targets(source_id):
             figures.budget += amount
 
-    spent = expenditures.filter(spent_on__lte=as_of).select_related(
-        "budget_line__workplan__cap_case__party", "budget_line__funding_source__donor"
-    )
-    for expenditure in spent:
-        party = expenditure.budget_line.workplan.cap_case.party
-        parties[party.pk] = party
-        amount = expenditure.amount_usd or ZERO
+    for (party_id, source_id), amount in spent.items():
         programme.spent += amount
-        by_party[party.pk].spent += amount
-        for figures in source_targets(expenditure.budget_line.funding_source):
+        by_party[party_id].spent += amount
+        for figures in source_targets(source_id):
             figures.spent += amount
 
     return AbsorptionSummary(
@@ -692,15 +765,13 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
     lines = list(BudgetLine.objects.restrict(user).for_table().filter(workplan_id=workplan_id))
     table = budget_table(lines)
 
-    spent_by_category: dict = defaultdict(lambda: ZERO)
-    spent = (
-        Expenditure.objects.restrict(user)
-        .filter(budget_line__workplan__cap_case=cap_case, spent_on__lte=as_of)
-        .select_related("budget_line")
-        .only("amount", "currency", "exchange_rate", "budget_line__category")
+    spent = Expenditure.objects.restrict(user).filter(
+        budget_line__workplan__cap_case=cap_case, spent_on__lte=as_of
     )
-    for expenditure in spent:
-        spent_by_category[expenditure.budget_line.category] += expenditure.amount_usd or ZERO
+    spent_by_category = {
+        category: amount
+        for (category,), amount in _grouped_sums(spent, ["budget_line__category"], USD).items()
+    }
     budget_by_category = {block.category: block.subtotal.period for block in table.blocks}
     budget_label, spent_label = _("Budget"), _("Spent")
     categories = chart(

@@ -65,7 +65,7 @@ API_BUDGETS = {
     "installment": 5,
     "budgetline": 5,
     "expenditure": 5,
-    "absorption": 8,
+    "absorption": 10,
     "report": 6,
     "report-section": 5,
     "report-render": 5,
@@ -96,7 +96,7 @@ OTHER_PAGES = {
     "cases:selection_board": (10, lambda world: m.assessment(world, "own")),
     "dashboard:attention": (11, lambda world: attention_items(world)),
     "workplans:my_work": (6, lambda world: work_items(world)),
-    "funding:absorption": (9, lambda world: funded_party(world)),
+    "funding:absorption": (11, lambda world: funded_party(world)),
 }
 
 # Lists with a query per row that are not fixed yet, with where the extra queries come from.

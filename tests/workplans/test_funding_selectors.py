@@ -203,6 +203,41 @@ def test_absorption_per_party_donor_and_programme(world, portfolio):
     assert [fund for fund, _f in summary.funds] == [Fund.QTL]
 
 
+def summary_figures(summary):
+    return {
+        "programme": figures(summary.programme),
+        "parties": [(party.code, figures(f)) for party, f in summary.parties],
+        "donors": [(donor.name, figures(f)) for donor, f in summary.donors],
+        "funds": [(fund, figures(f)) for fund, f in summary.funds],
+    }
+
+
+def test_sums_in_sql_group_as_the_rows_summed_in_python(world, portfolio, monkeypatch):
+    """The database's sums (PostgreSQL) fall in the same Parties, donors and funds as the rows
+    summed in Python (SQLite); forced here on the test database, whose amounts are exact in
+    floating point too."""
+    user = world.users["case_manager"]
+    monkeypatch.setattr(selectors, "_sums_in_sql", lambda queryset: False)
+    in_python = summary_figures(selectors.absorption_summary(user=user, as_of=portfolio))
+    monkeypatch.setattr(selectors, "_sums_in_sql", lambda queryset: True)
+    in_sql = summary_figures(selectors.absorption_summary(user=user, as_of=portfolio))
+    assert in_sql == in_python
+    assert in_python["parties"][0][0] == "NG" and in_python["parties"][1][0] == "TG"
+
+
+def test_each_amount_is_rounded_to_the_cent_before_the_sum(world):
+    """EUR 0.05 at 0.1 is USD 0.005, rounded half up to 0.01 row by row: two such rows spend
+    0.02, not round(0.01); a line of 2.5 × 1,234.57 counts 3,086.43. On the backend under test."""
+    plan = make_workplan(world.own, WorkplanStatus.APPROVED)
+    line = make_line(world.own, workplan=plan, units=Decimal("2.5"), rate=Decimal("1234.57"))
+    for _ in range(2):
+        make_expenditure(world.own, budget_line=line, amount=Decimal("0.05"), currency="EUR",
+                         exchange_rate=Decimal("0.1"))  # fmt: skip
+    summary = selectors.absorption_summary(user=world.users["case_manager"], as_of=D(2024, 10, 1))
+    assert summary.programme.spent == USD("0.02")
+    assert summary.programme.budget == USD("3086.43")
+
+
 def test_absorption_without_receipts_is_none_not_an_error(world):
     make_instrument(world.own)
     summary = selectors.absorption_summary(user=world.users["case_manager"], as_of=D(2024, 6, 1))

@@ -269,7 +269,7 @@ def test_case_page_query_count_is_constant(world, client, django_assert_num_quer
     assert len(response.context["funding"].agreements) == 2
 
 
-CASE_PAGE_QUERIES = 25
+CASE_PAGE_QUERIES = 27
 
 
 def test_absorption_page_query_count_is_constant(world, client, django_assert_num_queries):
@@ -288,7 +288,7 @@ def test_absorption_page_query_count_is_constant(world, client, django_assert_nu
     assert b'id="party-chart"' in response.content and b'id="donor-chart"' in response.content
 
 
-ABSORPTION_QUERIES = 9
+ABSORPTION_QUERIES = 11
 
 
 def test_instrument_page_query_count_is_constant(world, client, django_assert_num_queries):
@@ -306,4 +306,4 @@ def test_instrument_page_query_count_is_constant(world, client, django_assert_nu
     assert len(response.context["timeline"].marks) == 8
 
 
-INSTRUMENT_PAGE_QUERIES = 18
+INSTRUMENT_PAGE_QUERIES = 20
