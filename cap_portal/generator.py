@@ -529,48 +529,33 @@ class PartyBuilder:
         )
 
     def steps(self, workplan: Workplan) -> list[WorkplanStep]:
-        def at(day):
-            return datetime.datetime.combine(
+        """The workflow steps that brought the version to its status (taken by the case manager)."""
+        S = WorkplanStatus
+
+        def step(action, from_status, to_status, day, **extra):
+            taken_at = datetime.datetime.combine(
                 min(day, self.ctx.until), datetime.time(9, 0), tzinfo=datetime.UTC
             )
+            return WorkplanStep(
+                workplan=workplan,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                actor=self.manager,
+                taken_at=taken_at,
+                **extra,
+            )
 
-        rows = []
-        if workplan.status == WorkplanStatus.DRAFT:
-            if workplan.revises_id:
-                rows.append(
-                    WorkplanStep(
-                        workplan=workplan,
-                        action=WorkplanAction.REVISE,
-                        from_status=WorkplanStatus.APPROVED,
-                        to_status=WorkplanStatus.DRAFT,
-                        actor=self.manager,
-                        taken_at=at(self.ctx.until - datetime.timedelta(days=30)),
-                        reason="delays",
-                    )
-                )
-            return rows
+        if workplan.status == S.DRAFT:
+            if not workplan.revises_id:
+                return []
+            revised = self.ctx.until - datetime.timedelta(days=30)
+            return [step(WorkplanAction.REVISE, S.APPROVED, S.DRAFT, revised, reason="delays")]
         submitted = workplan.starts_on - datetime.timedelta(days=30)
-        rows.append(
-            WorkplanStep(
-                workplan=workplan,
-                action=WorkplanAction.SUBMIT,
-                from_status=WorkplanStatus.DRAFT,
-                to_status=WorkplanStatus.SUBMITTED,
-                actor=self.manager,
-                taken_at=at(submitted),
-            )
-        )
-        rows.append(
-            WorkplanStep(
-                workplan=workplan,
-                action=WorkplanAction.APPROVE,
-                from_status=WorkplanStatus.SUBMITTED,
-                to_status=WorkplanStatus.APPROVED,
-                actor=self.manager,
-                taken_at=at(submitted + datetime.timedelta(days=14)),
-            )
-        )
-        return rows
+        return [
+            step(WorkplanAction.SUBMIT, S.DRAFT, S.SUBMITTED, submitted),
+            step(WorkplanAction.APPROVE, S.SUBMITTED, S.APPROVED, submitted + datetime.timedelta(days=14)),
+        ]
 
     def activities(self, workplan: Workplan, count: int, current: bool) -> list[Activity]:
         rng, rows = self.rng, []

@@ -134,7 +134,7 @@ class PostActionView(RestrictedViewMixin, SingleObjectMixin, View):
         return HttpResponseRedirect(self.get_success_url())
 
     def act(self):
-        raise NotImplementedError
+        raise NotImplementedError("each report action declares act()")
 
     def get_success_url(self):
         return self.object.get_absolute_url()

@@ -92,6 +92,17 @@ class Currency(models.TextChoices):
     VND = "VND", _("Vietnamese dong (VND)")
 
 
+def to_usd(amount, currency, rate) -> Decimal | None:
+    """An amount in its currency in USD, rounded to the cent; None while a rate is missing."""
+    if amount is None:
+        return None
+    if currency == Currency.USD:
+        return money(amount)
+    if rate is None:
+        return None
+    return money(amount * rate)
+
+
 class BudgetCategory(models.TextChoices):
     """The budget categories, in the order of CoP18 Doc. 28 Annex 2."""
 
@@ -126,13 +137,7 @@ class MoneyMixin(models.Model):
     @property
     def amount_usd(self) -> Decimal | None:
         """The amount in USD, rounded to the cent (None while the rate is missing)."""
-        if self.amount is None:
-            return None
-        if self.currency == Currency.USD:
-            return money(self.amount)
-        if self.exchange_rate is None:
-            return None
-        return money(self.amount * self.exchange_rate)
+        return to_usd(self.amount, self.currency, self.exchange_rate)
 
     def clean_money(self, errors: dict) -> None:
         if self.currency == Currency.USD:

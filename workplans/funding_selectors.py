@@ -45,6 +45,7 @@ from .funding import (
     LegalInstrument,
     NoCostExtension,
     money,
+    to_usd,
 )
 from .models import Activity, Workplan
 
@@ -174,10 +175,7 @@ def _row_amount(kind: str, values) -> Decimal:
     if kind == LINE:
         units, rate = values
         return money(units * rate)
-    amount, currency, rate = values
-    if currency == Currency.USD:
-        return money(amount)
-    return ZERO if rate is None else money(amount * rate)
+    return to_usd(*values) or ZERO
 
 
 def _row_amount_sql(kind: str):
