@@ -39,11 +39,11 @@ SQL = {
                b.category, b.description, b.unit, b.units, b.rate, ROUND(b.units * b.rate, 2) AS amount,
                b.funding_source_id AS funding_source, f.fund, b.year, b.is_illustrative,
                b.created, b.updated
-        FROM workplans_budgetline b
+        FROM budgets_budgetline b
         JOIN workplans_workplan w ON w.id = b.workplan_id
         JOIN cases_capcase c ON c.id = w.cap_case_id
         JOIN parties_party p ON p.id = c.party_id
-        JOIN workplans_fundingsource f ON f.id = b.funding_source_id
+        JOIN budgets_fundingsource f ON f.id = b.funding_source_id
         ORDER BY p.name, w.version DESC, b.year, b.category, b.id
         LIMIT 50""",
     "/api/v1/recommendations/": """

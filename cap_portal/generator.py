@@ -29,6 +29,19 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    CounterpartKind,
+    Currency,
+    Expenditure,
+    Fund,
+    FundingSource,
+    Installment,
+    LegalInstrument,
+    NoCostExtension,
+    money,
+)
 from cap_portal.access import Role
 from cases.choices import (
     AreaOfConcern,
@@ -62,19 +75,6 @@ from workplans.choices import (
     ReviewStatus,
     WorkplanAction,
     WorkplanStatus,
-)
-from workplans.funding import (
-    BudgetCategory,
-    BudgetLine,
-    CounterpartKind,
-    Currency,
-    Expenditure,
-    Fund,
-    FundingSource,
-    Installment,
-    LegalInstrument,
-    NoCostExtension,
-    money,
 )
 from workplans.models import Activity, Deliverable, Event, Indicator, Milestone, Workplan, WorkplanStep
 
@@ -226,12 +226,12 @@ CLEAR_ORDER = [
     "reports.Report",
     "cases.Notification",
     "cases.Comment",
-    "workplans.Expenditure",
-    "workplans.BudgetLine",
-    "workplans.Installment",
-    "workplans.NoCostExtension",
-    "workplans.LegalInstrument",
-    "workplans.FundingSource",
+    "budgets.Expenditure",
+    "budgets.BudgetLine",
+    "budgets.Installment",
+    "budgets.NoCostExtension",
+    "budgets.LegalInstrument",
+    "budgets.FundingSource",
     "workplans.CorrectiveAction",
     "workplans.Deliverable",
     "workplans.Event",

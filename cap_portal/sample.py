@@ -7,7 +7,7 @@ SAMPLE_LOADERS = [
     "parties.sample.load",
     "cases.sample.load",
     "workplans.sample.load",
-    "workplans.funding_sample.load",
+    "budgets.sample.load",
     "reports.sample.load",
 ]
 

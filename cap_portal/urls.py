@@ -17,7 +17,7 @@ urlpatterns = [
     path("parties/", include("parties.urls")),
     path("cases/", include("cases.urls")),
     path("workplans/", include("workplans.urls")),
-    path("funding/", include("workplans.funding_urls")),
+    path("funding/", include("budgets.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("cap_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

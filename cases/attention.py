@@ -13,17 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets.models import Installment, LegalInstrument
 from cap_portal.access import Action
 from workplans.choices import ActivityStatus, ReviewStatus, WorkplanStatus
-from workplans.models import (
-    Activity,
-    Deliverable,
-    Installment,
-    LegalInstrument,
-    Milestone,
-    ProgressUpdate,
-    Workplan,
-)
+from workplans.models import Activity, Deliverable, Milestone, ProgressUpdate, Workplan
 from workplans.selectors import UPDATE_INTERVAL
 
 from .models import Recommendation

@@ -2,7 +2,7 @@
 charts. A fixed number of queries whatever the number of CAP cases (pinned in
 tests/cases/test_dashboard.py): the CAP cases with their workplan, milestone, progress and
 agreement figures as subquery annotations, then one query for the activities, one for the
-workplan version that counts, and the budget figures (``workplans.funding_selectors``).
+workplan version that counts, and the budget figures (``budgets.selectors``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets.models import LegalInstrument
 from cap_portal.access import Action
 from workplans.choices import ActivityStatus, WorkplanStatus
-from workplans.models import Activity, LegalInstrument, Milestone, ProgressUpdate, Workplan
+from workplans.models import Activity, Milestone, ProgressUpdate, Workplan
 
 from .models import CapCase
 
@@ -148,10 +149,10 @@ def portfolio_queryset(user, today: datetime.date):
 
 def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> dict:
     """Party id → the budget figures (``Figures``) of the given CAP cases, over what ``user``
-    may see. Seven queries, from ``workplans.funding_selectors`` (figures are per Party there: a
+    may see. Seven queries, from ``budgets.selectors`` (figures are per Party there: a
     Party with two CAP cases shows the figures of both)."""
-    from workplans.funding import BudgetLine, Expenditure, Installment
-    from workplans.funding_selectors import absorption_from
+    from budgets.models import BudgetLine, Expenditure, Installment
+    from budgets.selectors import absorption_from
 
     ids = list(cap_case_ids)
     summary = absorption_from(
@@ -167,7 +168,7 @@ def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> d
 def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Portfolio:
     """The dashboard rows for ``cap_cases`` (a queryset from :func:`portfolio_queryset`, filtered
     by the caller; all the user may see by default), and the portfolio's activities by status."""
-    from workplans.funding_selectors import budget_workplan_ids
+    from budgets.selectors import budget_workplan_ids
 
     today = today or timezone.localdate()
     if cap_cases is None:

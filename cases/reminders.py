@@ -20,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from budgets.models import LegalInstrument
 from cap_portal.access import Role
 from parties.models import RoleAssignment
 from workplans.choices import SA_REPORTED_ENTITIES, WorkplanStatus
-from workplans.models import Activity, LegalInstrument, Milestone
+from workplans.models import Activity, Milestone
 
 from .attention import activities_due_an_update, update_due_date
 from .models import Notification, NotificationKind, UserPreference

@@ -243,8 +243,8 @@ def cap_cases(party_ids) -> dict[int, object]:
 def budget_figures(party_ids, as_of: datetime.date) -> dict | None:
     """Budget, funds received, expenditure and absorption per Party and per donor, or None when
     no funding is recorded for these Parties. Computed by the budgets module
-    (``workplans.funding_selectors.report_budget_figures``), the one place money is summed."""
-    from workplans.funding_selectors import report_budget_figures
+    (``budgets.selectors.report_budget_figures``), the one place money is summed."""
+    from budgets.selectors import report_budget_figures
 
     figures = report_budget_figures(party_ids, as_of)
     if not figures or not (figures.get("parties") or figures.get("donors")):

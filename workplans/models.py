@@ -777,6 +777,3 @@ class CorrectiveAction(BaseModel):
             errors["activity"] = _("The activity must belong to the same workplan.")
         _raise(errors)
 
-
-# Budgets and funding live in their own module; importing them here registers the models.
-from .funding import *  # noqa: E402, F401, F403

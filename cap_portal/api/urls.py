@@ -3,10 +3,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from budgets.api.views import routes as funding_routes
 from cases.api.urls import routes as case_routes
 from parties.api.urls import routes as party_routes
 from reports.api.urls import routes as report_routes
-from workplans.api.funding import routes as funding_routes
 from workplans.api.urls import routes as workplan_routes
 
 from .views import MeView, ObtainTokenView

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "parties",
     "cases",
     "workplans",
+    "budgets",
     "reports",
 ]
 

@@ -9,21 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Sum
 
+from budgets.models import BudgetLine, Expenditure, Installment, LegalInstrument, NoCostExtension
 from cap_portal.generator import generate_portfolio, portfolio_clear, split, target
 from cases.models import CapCase, ComplianceCase, ComplianceMeasure, Recommendation
 from workplans.choices import WorkplanStatus
-from workplans.models import (
-    Activity,
-    BudgetLine,
-    Deliverable,
-    Event,
-    Expenditure,
-    Installment,
-    LegalInstrument,
-    Milestone,
-    NoCostExtension,
-    Workplan,
-)
+from workplans.models import Activity, Deliverable, Event, Milestone, Workplan
 
 pytestmark = pytest.mark.django_db
 

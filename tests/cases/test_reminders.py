@@ -89,7 +89,7 @@ def test_milestone_reminders_before_and_after_sent_once_and_logged(world, milest
 def test_reminders_for_progress_updates_and_agreement_end_in_the_preferred_language(world, milestone):
     from decimal import Decimal
 
-    from workplans.funding import LegalInstrument
+    from budgets.models import LegalInstrument
 
     UserPreference.objects.create(user=world.users["ma_focal_point"], language="fr")
     cap_case = milestone.workplan.cap_case

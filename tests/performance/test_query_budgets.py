@@ -82,8 +82,8 @@ UI_BUDGETS = {
     "cases:meeting_list": 5,
     "cases:mechanism_list": 5,
     "workplans:workplan_list": 5,
-    "funding:instrument_list": 10,
-    "funding:expenditure_list": 5,
+    "budgets:instrument_list": 10,
+    "budgets:expenditure_list": 5,
     "reports:report_list": 6,
 }
 
@@ -96,7 +96,7 @@ OTHER_PAGES = {
     "cases:selection_board": (10, lambda world: m.assessment(world, "own")),
     "dashboard:attention": (11, lambda world: attention_items(world)),
     "workplans:my_work": (6, lambda world: work_items(world)),
-    "funding:absorption": (11, lambda world: funded_party(world)),
+    "budgets:absorption": (11, lambda world: funded_party(world)),
 }
 
 # Lists with a query per row that are not fixed yet, with where the extra queries come from.
@@ -139,7 +139,7 @@ def notification(world):
 
 def funded_party(world):
     """A new Party with a funded budget line: one more row in the absorption figures."""
-    from tests.workplans import funding_factories as ff
+    from tests.budgets import factories as ff
 
     return ff.make_line(fresh_party())
 
@@ -156,7 +156,7 @@ def dashboard_case(world):
 
 def funding_source(world):
     """A new source (the matrix's builder reuses one per donor and fund)."""
-    from tests.workplans import funding_factories as ff
+    from tests.budgets import factories as ff
 
     return ff.make_source(world.own)
 
@@ -201,12 +201,12 @@ MAKERS = {
     "workplans.Event": own(m.event),
     "workplans.Deliverable": own(m.deliverable),
     "workplans.CorrectiveAction": own(m.corrective_action),
-    "workplans.FundingSource": lambda world: funding_source(world),
-    "workplans.LegalInstrument": own(m.instrument),
-    "workplans.NoCostExtension": own(m.extension),
-    "workplans.Installment": own(m.installment),
-    "workplans.BudgetLine": own(m.budget_line),
-    "workplans.Expenditure": own(m.expenditure),
+    "budgets.FundingSource": lambda world: funding_source(world),
+    "budgets.LegalInstrument": own(m.instrument),
+    "budgets.NoCostExtension": own(m.extension),
+    "budgets.Installment": own(m.installment),
+    "budgets.BudgetLine": own(m.budget_line),
+    "budgets.Expenditure": own(m.expenditure),
     "reports.Report": own(m.report),
     "reports.ReportSection": own(m.section),
     "reports.ReportRender": own(m.render_job),

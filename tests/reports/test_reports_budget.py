@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from budgets.selectors import report_budget_figures
 from parties.models import Party
 from reports.snapshot import build_snapshot
-from workplans.funding_selectors import report_budget_figures
 
 from .conftest import make_report
 

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from tests.budgets import factories as ff
 from tests.cases.factories import (
     CapCaseFactory,
     ComplianceCaseFactory,
@@ -34,7 +35,6 @@ from tests.cases.factories import (
     StakeholderFactory,
     TechnicalMissionFactory,
 )
-from tests.workplans import funding_factories as ff
 from tests.workplans.factories import (
     ActivityFactory,
     CorrectiveActionFactory,
@@ -499,42 +499,42 @@ APP_ROWS: dict = {
     ),
     "workplans:deliverable_file": Endpoint(obj=deliverable, read=SECRETARIAT_AND_PARTY),
     # ---------------------------------------------------------------- UI: funding
-    "funding:absorption": Endpoint(read=EVERYONE),
-    "funding:absorption_export": Endpoint(read=EVERYONE),
-    "funding:instrument_list": Endpoint(read=EVERYONE),
-    "funding:instrument_detail": Endpoint(obj=instrument, read=FUNDING_READERS),
-    "funding:workplan_budget": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
-    "funding:workplan_budget_export": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
-    "funding:expenditure_list": Endpoint(read=EVERYONE),
-    "funding:expenditure_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
-    "funding:expenditure_edit": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
-    "funding:expenditure_delete": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
-    "funding:expenditure_document": Endpoint(obj=expenditure_with_document, read=FUNDING_READERS),
+    "budgets:absorption": Endpoint(read=EVERYONE),
+    "budgets:absorption_export": Endpoint(read=EVERYONE),
+    "budgets:instrument_list": Endpoint(read=EVERYONE),
+    "budgets:instrument_detail": Endpoint(obj=instrument, read=FUNDING_READERS),
+    "budgets:workplan_budget": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
+    "budgets:workplan_budget_export": Endpoint(obj=budgeted_workplan, read=FUNDING_READERS),
+    "budgets:expenditure_list": Endpoint(read=EVERYONE),
+    "budgets:expenditure_add": Endpoint(read=MAINTAINERS, write=MAINTAINERS),
+    "budgets:expenditure_edit": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
+    "budgets:expenditure_delete": Endpoint(obj=expenditure, read=MAINTAINERS, write=MAINTAINERS),
+    "budgets:expenditure_document": Endpoint(obj=expenditure_with_document, read=FUNDING_READERS),
     # The funding page of a CAP case: whoever reads its funding records (the donor observer:
     # the cases its donor funds).
-    "funding:case_funding": Endpoint(obj=funded_case, read=FUNDING_READERS),
+    "budgets:case_funding": Endpoint(obj=funded_case, read=FUNDING_READERS),
     # Agreements, extensions and installments: case managers only.
-    "funding:instrument_add": Endpoint(
+    "budgets:instrument_add": Endpoint(
         obj=funded_case, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
     ),
-    "funding:instrument_edit": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
-    "funding:instrument_delete": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
-    "funding:extension_add": Endpoint(
+    "budgets:instrument_edit": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:instrument_delete": Endpoint(obj=instrument, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:extension_add": Endpoint(
         obj=instrument, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
     ),
-    "funding:extension_edit": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
-    "funding:extension_delete": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
-    "funding:installment_add": Endpoint(
+    "budgets:extension_edit": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:extension_delete": Endpoint(obj=extension, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:installment_add": Endpoint(
         obj=instrument, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER
     ),
-    "funding:installment_edit": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
-    "funding:installment_delete": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:installment_edit": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
+    "budgets:installment_delete": Endpoint(obj=installment, read=CASE_MANAGER, write=CASE_MANAGER),
     # Budget lines: the case manager and the Party's MA focal point (a draft's budget), as in the API.
-    "funding:budgetline_add": Endpoint(
+    "budgets:budgetline_add": Endpoint(
         obj=draft_budget_workplan, kwargs=by_parent, read=MAINTAINERS, write=MAINTAINERS
     ),
-    "funding:budgetline_edit": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
-    "funding:budgetline_delete": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
+    "budgets:budgetline_edit": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
+    "budgets:budgetline_delete": Endpoint(obj=budget_line, read=MAINTAINERS, write=MAINTAINERS),
     # ---------------------------------------------------------------- UI: reports
     "reports:report_list": Endpoint(read=EVERYONE),
     "reports:report_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),

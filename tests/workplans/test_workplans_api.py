@@ -3,6 +3,7 @@ expected access written out by hand."""
 
 import pytest
 
+from tests.budgets.factories import instrument_for
 from tests.mixins import ALL, NONE, OWN, APIViewTestCases
 from workplans.choices import ResponsibleEntity, WorkplanStatus
 from workplans.models import (
@@ -30,7 +31,6 @@ from .factories import (
     draft_activity,
     make_workplan,
 )
-from .funding_factories import instrument_for
 
 pytestmark = pytest.mark.django_db
 

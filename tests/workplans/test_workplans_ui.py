@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from tests.budgets.factories import instrument_for
 from tests.mixins import ALL, NONE, OWN, UIViewTestCases
 from workplans.choices import ResponsibleEntity, WorkplanStatus
 from workplans.models import Activity, ProgressUpdate, Workplan
@@ -24,7 +25,6 @@ from .factories import (
     draft_activity,
     make_workplan,
 )
-from .funding_factories import instrument_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import workplans.funding
+import budgets.models
 import workplans.validators
 from decimal import Decimal
 from django.conf import settings
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('exchange_rate', models.DecimalField(blank=True, decimal_places=8, help_text='USD per unit of the currency; required unless the amount is in USD.', max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name='exchange rate to USD')),
                 ('spent_on', models.DateField(verbose_name='spent on')),
                 ('description', models.CharField(max_length=255, verbose_name='description')),
-                ('document', models.FileField(blank=True, help_text='PDF, DOCX, XLSX, PNG or JPEG.', max_length=255, upload_to=workplans.funding.expenditure_upload_to, validators=[workplans.validators.validate_deliverable_file], verbose_name='supporting document')),
+                ('document', models.FileField(blank=True, help_text='PDF, DOCX, XLSX, PNG or JPEG.', max_length=255, upload_to=budgets.models.expenditure_upload_to, validators=[workplans.validators.validate_deliverable_file], verbose_name='supporting document')),
                 ('is_illustrative', models.BooleanField(default=False, verbose_name='illustrative')),
                 ('budget_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expenditures', to='workplans.budgetline', verbose_name='budget line')),
                 ('reported_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
