@@ -27,9 +27,23 @@ class Role(models.TextChoices):
     DONOR_OBSERVER = "donor_observer", _("Donor observer")
 
 
+# The role sets of the portal, declared here and nowhere else (policies, workflow tables,
+# services and templates name these sets; no other file spells a role).
+CASE_MANAGER_ROLES = frozenset({Role.CASE_MANAGER})
 SECRETARIAT_ROLES = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-PARTY_ROLES = frozenset({Role.MA_FOCAL_POINT, Role.SA_FOCAL_POINT})
+MA_ROLES = frozenset({Role.MA_FOCAL_POINT})
+SA_ROLES = frozenset({Role.SA_FOCAL_POINT})
+PARTY_ROLES = MA_ROLES | SA_ROLES
+DONOR_ROLES = frozenset({Role.DONOR_OBSERVER})
+# Who plans (writes a workplan, its budget, its Party's records) and who reports progress.
+PLANNER_ROLES = CASE_MANAGER_ROLES | MA_ROLES
+REPORTER_ROLES = PLANNER_ROLES | SA_ROLES
+# Readers: the Secretariat and the Party's focal points; plans and funding also their donors.
+READER_ROLES = SECRETARIAT_ROLES | PARTY_ROLES
+FUNDED_READER_ROLES = READER_ROLES | DONOR_ROLES
 ALL_ROLES = frozenset(Role)
+# Roles held globally (no Party, no donor), Party-scoped roles and donor-scoped roles.
+GLOBAL_ROLES = SECRETARIAT_ROLES
 
 
 class Action(models.TextChoices):
@@ -99,17 +113,28 @@ def get_user_roles(user) -> UserRoles:
     return roles
 
 
-def holds_any_role(user, roles) -> bool:
-    """Whether the user holds one of ``roles`` globally or for at least one Party.
+def holds_role(user, roles, party_id: int | None = None) -> bool:
+    """Whether the user holds one of ``roles`` globally, or as a Party role: for the Party
+    ``party_id`` when given, else for at least one Party. The one role test of the portal.
 
-    The model-level test of a workflow step (approve, review…): a user who may never take the
-    step answers 403 before the object is looked up, as for create/change/delete; a user who may
-    take it for some Party then gets 404 for objects outside what they see.
+    Without ``party_id`` it is the model-level test of a workflow step (approve, review…): a user
+    who may never take the step answers 403 before the object is looked up, as for
+    create/change/delete; a user who may take it for some Party then gets 404 for objects outside
+    what they see. With ``party_id`` it is the object-level test.
     """
     if not getattr(user, "is_authenticated", False):
         return False
     held = get_user_roles(user)
-    return bool(held.global_roles & roles or held.parties_for(roles))
+    if held.global_roles & roles:
+        return True
+    if party_id is None:
+        return bool(held.parties_for(roles))
+    return party_id in held.parties_for(roles)
+
+
+def holds_any_role(user, roles) -> bool:
+    """Deprecated spelling of :func:`holds_role` without a Party (kept while callers move)."""
+    return holds_role(user, roles)
 
 
 def forget_user_roles(user) -> None:

@@ -5,11 +5,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cap_portal import health
-from cases import dashboard_views
+from portfolio import views as portfolio_views
 
 urlpatterns = [
-    path("", dashboard_views.HomeView.as_view(), name="home"),
-    path("dashboard/", include("cases.dashboard_urls")),
+    path("", portfolio_views.HomeView.as_view(), name="home"),
+    path("dashboard/", include("portfolio.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

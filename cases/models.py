@@ -616,7 +616,3 @@ class Stakeholder(BaseModel):
 
     def get_absolute_url(self):
         return reverse("cases:capcase_detail", kwargs={"pk": self.cap_case_id}) + f"#stakeholder-{self.pk}"
-
-# Comments, the notification log and user preferences live in their own modules (issue 7).
-from .comments import *  # noqa: E402, F401, F403
-from .notifications import *  # noqa: E402, F401, F403

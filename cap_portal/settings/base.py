@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workplans",
     "budgets",
     "reports",
+    "portfolio",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cases.preferences.PreferredLanguageMiddleware",  # the user's preferred language
+    "portfolio.preferences.PreferredLanguageMiddleware",  # the user's preferred language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,8 +178,8 @@ if REDIS_KEY_PREFIX:
     CACHES["default"]["KEY_PREFIX"] = REDIS_KEY_PREFIX
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    # Reminder e-mails before and after due dates (cases.reminders), every morning.
-    "send-reminders": {"task": "cases.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # Reminder e-mails before and after due dates (portfolio.reminders), every morning.
+    "send-reminders": {"task": "portfolio.send_reminders", "schedule": crontab(hour=6, minute=0)},
 }
 # Days before and after a due date (progress update, milestone, agreement end) when a reminder
 # goes out; a run that missed a day catches up within REMINDER_CATCH_UP_DAYS.

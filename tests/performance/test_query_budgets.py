@@ -74,7 +74,7 @@ API_BUDGETS = {
 
 # UI list pages (views built on cap_portal.views.ObjectListView), by URL name.
 UI_BUDGETS = {
-    "dashboard:notification_list": 6,
+    "portfolio:notification_list": 6,
     "parties:party_list": 5,
     "cases:capcase_list": 7,
     "cases:compliancecase_list": 8,
@@ -94,7 +94,7 @@ DASHBOARD_BUDGET = 21
 # found by walking the URL configuration: a new page of this kind is added here by hand.
 OTHER_PAGES = {
     "cases:selection_board": (10, lambda world: m.assessment(world, "own")),
-    "dashboard:attention": (11, lambda world: attention_items(world)),
+    "portfolio:attention": (11, lambda world: attention_items(world)),
     "workplans:my_work": (6, lambda world: work_items(world)),
     "budgets:absorption": (11, lambda world: funded_party(world)),
 }
@@ -123,7 +123,7 @@ def donor(world):
 
 
 def notification(world):
-    from cases.models import Notification, NotificationKind
+    from portfolio.models import Notification, NotificationKind
 
     return Notification.objects.create(
         recipient=world.users["ma_focal_point"],
@@ -191,7 +191,7 @@ MAKERS = {
     "cases.EligibilityAssessment": own(m.assessment),
     "cases.TechnicalMission": own(m.mission),
     "cases.Stakeholder": own(m.stakeholder),
-    "cases.Notification": notification,
+    "portfolio.Notification": notification,
     "workplans.Workplan": own(m.workplan),
     "workplans.Activity": own(m.activity),
     "workplans.Milestone": own(m.milestone),

@@ -19,9 +19,9 @@ def cap_case(world, target):
 
 
 DASHBOARD_ROWS = {
-    "dashboard:attention": Endpoint(read=EVERYONE),
-    "dashboard:notification_list": Endpoint(read=SECRETARIAT_AND_PARTY),
-    "dashboard:comment_add": Endpoint(
+    "portfolio:attention": Endpoint(read=EVERYONE),
+    "portfolio:notification_list": Endpoint(read=SECRETARIAT_AND_PARTY),
+    "portfolio:comment_add": Endpoint(
         obj=cap_case,
         kwargs=lambda obj: {"pk": obj.pk},
         read=None,

@@ -1,5 +1,5 @@
 """Reminder e-mails before and after due dates (issue 7): progress updates due, milestones and the
-end of funding agreements. Run daily by Celery beat (``cases.reminder_tasks.send_reminders``).
+end of funding agreements. Run daily by Celery beat (``portfolio.tasks.send_reminders``).
 
 A reminder goes out on the days ``settings.REMINDER_DAYS_BEFORE`` before and
 ``settings.REMINDER_DAYS_AFTER`` after the due date; a run that missed a day catches up within

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import Action
+from cases.models import CapCaseTransition
 from workplans.models import Deliverable, WorkplanStep
 
-from .models import CapCaseTransition, Comment
+from .models import Comment
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cap_portal.access import forget_user_roles
-from cases.attention import Kind, needs_attention
-from cases.dashboard import portfolio
 from parties.models import Party
+from portfolio.attention import Kind, needs_attention
+from portfolio.dashboard import portfolio
 from tests.factories import new_party
 from tests.workplans.factories import ActivityFactory, MilestoneFactory, make_workplan
 from workplans.choices import ActivityStatus, WorkplanStatus
@@ -146,7 +146,7 @@ def test_focal_point_home_is_my_party(world, client):
     client.force_login(world.users["ma_focal_point"])
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert "cases/dashboard/my_party.html" in [t.name for t in response.templates]
+    assert "portfolio/my_party.html" in [t.name for t in response.templates]
     assert "Togo" in response.content.decode()
 
 

@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 
 from cap_portal.celery import app
-from cases.models import Notification, NotificationKind, UserPreference
-from cases.reminders import offset_for
+from portfolio.models import Notification, NotificationKind, UserPreference
+from portfolio.reminders import offset_for
 from tests.workplans.factories import ActivityFactory, MilestoneFactory, make_workplan
 from workplans.choices import ActivityStatus, WorkplanStatus
 
@@ -81,7 +81,7 @@ def test_milestone_reminders_before_and_after_sent_once_and_logged(world, milest
     assert run_beat(DUE + datetime.timedelta(days=7)) == 0  # met: no more reminders
     # Logged and visible: the focal point reads their Party's notifications on the page.
     client.force_login(world.users["ma_focal_point"])
-    page = client.get(reverse("dashboard:notification_list")).content.decode()
+    page = client.get(reverse("portfolio:notification_list")).content.decode()
     assert "NDF adopted" in page
 
 

@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Installment, LegalInstrument
 from cap_portal.access import Action
+from cases.models import Recommendation
 from workplans.choices import ActivityStatus, ReviewStatus, WorkplanStatus
 from workplans.models import Activity, Deliverable, Milestone, ProgressUpdate, Workplan
 from workplans.selectors import UPDATE_INTERVAL
-
-from .models import Recommendation
 
 AGREEMENT_ENDING_DAYS = 90
 

@@ -16,13 +16,14 @@ from django.views import generic
 from cap_portal import exports
 from cap_portal.access import Action, get_user_roles
 from cap_portal.views import ObjectListView, RestrictedViewMixin
+from cases.filtersets import BootstrapFilterSet, CapCaseFilterSet, party_filter
+from cases.models import CapCase
 from parties.models import Party
 
 from . import dashboard
 from .attention import attention_groups, needs_attention
-from .comments import Comment, comment_cap_case_of, comment_post, comment_target_model
-from .filtersets import BootstrapFilterSet, CapCaseFilterSet, party_filter
-from .models import CapCase, Notification, NotificationKind
+from .models import Notification, NotificationKind
+from .models.comments import Comment, comment_cap_case_of, comment_post, comment_target_model
 
 ATTENTION_PREVIEW = 5
 
@@ -33,8 +34,8 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
 
     def get_template_names(self):
         if self.is_secretariat:
-            return ["cases/dashboard/dashboard.html"]
-        return ["cases/dashboard/my_party.html"]
+            return ["portfolio/dashboard.html"]
+        return ["portfolio/my_party.html"]
 
     @property
     def is_secretariat(self):
@@ -100,7 +101,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
 class AttentionView(LoginRequiredMixin, generic.TemplateView):
     """Everything that needs attention, grouped by kind; each item links to the page to fix it."""
 
-    template_name = "cases/dashboard/attention.html"
+    template_name = "portfolio/attention.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -124,7 +125,7 @@ class NotificationListView(ObjectListView):
 
     queryset = Notification.objects.select_related("recipient", "party")
     filterset_class = NotificationFilterSet
-    template_name = "cases/dashboard/notification_list.html"
+    template_name = "portfolio/notification_list.html"
     export_fields = ("sent_at", "party.name", "recipient", "email", "kind", "subject")
 
     def get_context_data(self, **kwargs):

@@ -19,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import LegalInstrument
 from cap_portal.access import Action
+from cases.models import CapCase
 from workplans.choices import ActivityStatus, WorkplanStatus
 from workplans.models import Activity, Milestone, ProgressUpdate, Workplan
-
-from .models import CapCase
 
 NOT_COUNTED = (ActivityStatus.CANCELLED,)
 

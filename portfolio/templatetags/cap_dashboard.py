@@ -4,13 +4,13 @@ from django import template
 
 from cap_portal.access import Action, get_user_roles
 
-from ..comments import Comment, CommentVisibility
 from ..feed import case_feed
+from ..models.comments import Comment, CommentVisibility
 
 register = template.Library()
 
 
-@register.inclusion_tag("cases/dashboard/_feed_body.html", takes_context=True)
+@register.inclusion_tag("portfolio/_feed_body.html", takes_context=True)
 def cap_case_feed(context, cap_case):
     """The feed of a CAP case, and the comment form when the user may comment on it."""
     user = context["request"].user

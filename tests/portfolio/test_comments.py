@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases.comments import Comment, CommentVisibility, comment_post
-from cases.feed import case_feed
 from cases.models import CapCase
-from cases.preferences import preferred_language
+from portfolio.feed import case_feed
+from portfolio.models.comments import Comment, CommentVisibility, comment_post
+from portfolio.preferences import preferred_language
 from tests.workplans.factories import ActivityFactory, make_workplan
 
 
@@ -69,7 +69,7 @@ def test_comment_form_and_feed_on_the_cap_case_page(world, cases, client):
     own, other = cases
     workplan = make_workplan(world.own)
     client.force_login(world.users["case_manager"])
-    url = reverse("dashboard:comment_add", kwargs={"pk": own.pk})
+    url = reverse("portfolio:comment_add", kwargs={"pk": own.pk})
     response = client.post(
         url, {"about": f"workplan:{workplan.pk}", "body": "Check the budget", "visibility": "internal"}
     )
@@ -89,7 +89,7 @@ def test_comment_form_and_feed_on_the_cap_case_page(world, cases, client):
     assert not Comment.objects.filter(body="Workshop held").exists()
     client.post(url, {"about": f"capcase:{own.pk}", "body": "Workshop held"})
     assert Comment.objects.get(body="Workshop held").visibility == CommentVisibility.SHARED
-    other_url = reverse("dashboard:comment_add", kwargs={"pk": other.pk})
+    other_url = reverse("portfolio:comment_add", kwargs={"pk": other.pk})
     assert client.post(other_url, {"body": "x"}).status_code == 404
 
 

@@ -2,7 +2,7 @@
 
 Every reminder the portal sends is a :class:`Notification` row: to whom, what, when, about which
 object, and a ``key`` that makes each reminder go out once. A user's :class:`UserPreference`
-holds their preferred language: applied at sign-in (``cases.preferences``) and used for the
+holds their preferred language: applied at sign-in (``portfolio.preferences``) and used for the
 e-mails they receive.
 """
 
@@ -31,7 +31,7 @@ class Notification(BaseModel):
     """One message sent by the portal (a reminder e-mail), kept as a log.
 
     The Secretariat reads every notification; focal points read those of their Party. Written
-    by ``cases.reminders`` only.
+    by ``portfolio.reminders`` only.
     """
 
     recipient = models.ForeignKey(
