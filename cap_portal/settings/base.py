@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "budgets",
     "reports",
     "portfolio",
+    "sampledata",
 ]
 
 MIDDLEWARE = [
