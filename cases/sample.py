@@ -676,7 +676,7 @@ DEMO_CASE_MANAGER = "casemanager"
 
 
 def assign_demo_case_manager() -> int:
-    """Make the demo case manager (cap_portal.demo) the manager of the sample CAP cases that have
+    """Make the demo case manager (sampledata.demo) the manager of the sample CAP cases that have
     none; run after the demo users are created. Idempotent; returns how many were assigned."""
     manager = get_user_model().objects.filter(username=DEMO_CASE_MANAGER).first()
     if manager is None:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from budgets.models import LegalInstrument, NoCostExtension
-from cap_portal.demo import DEMO_PASSWORD
+from sampledata.demo import DEMO_PASSWORD
 
 from .conftest import login
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cap_portal.demo import DEMO_PASSWORD
+from sampledata.demo import DEMO_PASSWORD
 from workplans.choices import WorkplanStatus
 from workplans.models import Workplan
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cap_portal.demo import DEMO_PASSWORD
+from sampledata.demo import DEMO_PASSWORD
 
 from .conftest import login
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from budgets.models import BudgetLine, Expenditure, Installment, LegalInstrument, NoCostExtension
-from cap_portal.generator import generate_portfolio, portfolio_clear, split, target
 from cases.models import CapCase, ComplianceCase, ComplianceMeasure, Recommendation
+from sampledata.generator import generate_portfolio, portfolio_clear, split, target
 from workplans.choices import WorkplanStatus
 from workplans.models import Activity, Deliverable, Event, Milestone, Workplan
 

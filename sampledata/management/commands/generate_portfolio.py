@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cap_portal.generator import DEFAULT_UNTIL, generate_portfolio, portfolio_clear
+from sampledata.generator import DEFAULT_UNTIL, generate_portfolio, portfolio_clear
 
 
 class Command(BaseCommand):

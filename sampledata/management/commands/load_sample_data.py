@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from cap_portal.demo import load_demo_users
-from cap_portal.sample import load_sample_portfolio
 from cases.sample import assign_demo_case_manager
+from sampledata.demo import load_demo_users
+from sampledata.loaders import load_sample_portfolio
 
 
 class Command(BaseCommand):
