@@ -5,7 +5,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cap_bench uv run python bench/run.py
 
 Options: --quick (fewer repetitions, shorter load, reports for 8 and 185 Parties only),
---only api load dashboard report concurrent.
+--only api load dashboard report concurrent backup.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
     bench_api,
+    bench_backup,
     bench_concurrent,
     bench_dashboard,
     bench_load,
@@ -26,7 +27,7 @@ from bench import (  # noqa: E402
     common,
 )
 
-ALL = ["api", "load", "dashboard", "report", "concurrent"]
+ALL = ["api", "load", "dashboard", "report", "concurrent", "backup"]
 
 
 def write_markdown() -> Path:
@@ -59,6 +60,8 @@ def main() -> None:
             bench_report.main([8, 185] if quick else [8, 50, 185])
         elif name == "concurrent":
             bench_concurrent.main(idle_requests=30 if quick else 100)
+        elif name == "backup":
+            bench_backup.main()  # backs up DATABASE_URL's portfolio, restores into a database of its own
     print(f"Results: {common.RESULTS} and {write_markdown()}")
 
 

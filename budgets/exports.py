@@ -1,5 +1,6 @@
 """XLSX exports of the budget table (CoP18 Doc. 28 Annex 2 layout) and of the absorption summary.
-Figures come from ``funding_selectors``; amounts are written as numbers with two decimals."""
+Figures come from ``budgets.selectors`` (absorption: ``absorption_rate``); amounts are written as
+numbers with two decimals, absorption as a percentage with one."""
 
 from io import BytesIO
 
@@ -10,7 +11,9 @@ from openpyxl.styles import Font
 from .models import Fund
 
 MONEY_FORMAT = "#,##0.00"
-PERCENT_FORMAT = "0.00%"
+# Absorption is written as the percentage the pages show (``selectors.absorption_rate``: 81.3
+# means 81.3 %), one decimal, not as a spreadsheet ratio.
+PERCENT_FORMAT = "0.0"
 BOLD = Font(bold=True)
 
 
@@ -102,8 +105,8 @@ def absorption_workbook(summary) -> bytes:
         _("Budget (USD)"),
         _("Spent (USD)"),
         _("Balance (USD)"),
-        _("Spent / received"),
-        _("Spent / budget"),
+        _("Spent / received (%)"),
+        _("Spent / budget (%)"),
     ]
 
     def line(name, figures, bold=False):

@@ -16,12 +16,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import DecimalField, F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import PARTY_ROLES, AccessPolicy, RestrictedQuerySet, Role
+from cap_portal.access import (
+    BUDGET_WRITER_ROLES,
+    CASE_MANAGER_ROLES,
+    FUNDED_READER_ROLES,
+    AccessPolicy,
+    RestrictedQuerySet,
+)
 from cap_portal.models import BaseModel
 from workplans.validators import validate_deliverable_file
 from workplans.workflow import EDITABLE_STATES
@@ -34,15 +40,47 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 18, "decimal_places": 8}
 POSITIVE = [MinValueValidator(CENT)]
 
-SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-CASE_MANAGER = frozenset({Role.CASE_MANAGER})
-FUNDING_READERS = SECRETARIAT | PARTY_ROLES | {Role.DONOR_OBSERVER}
-BUDGET_WRITERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
-
 
 def money(value) -> Decimal:
     """Round to the cent, half up (the rounding of financial statements)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_amount(units, rate) -> Decimal:
+    """A budget line's amount: units × rate (USD), rounded to the cent, half up. The Python form
+    of the rule; :class:`LineAmount` is the same rule in SQL."""
+    return money(units * rate)
+
+
+class LineAmount(Func):
+    """A budget line's amount in SQL: units × rate rounded to the cent, half up — the value
+    :func:`line_amount` gives in Python, to the cent, for every line.
+
+    PostgreSQL's ``numeric`` is exact and its ``ROUND`` rounds half away from zero (half up for
+    these positive amounts). SQLite multiplies decimals as floats (2.5 × 1,234.57 is
+    3,086.4249…, which ``ROUND`` takes down), so there the product is taken in whole hundredths
+    — ``units`` and ``rate`` have two decimals, so both are exact integers — and rounded half up
+    by integer division.
+    """
+
+    output_field = DecimalField(max_digits=28, decimal_places=2)
+
+    def __init__(self, units="units", rate="rate", **extra):
+        super().__init__(F(units), F(rate), **extra)
+
+    def _operands(self, compiler):
+        units, units_params = compiler.compile(self.source_expressions[0])
+        rate, rate_params = compiler.compile(self.source_expressions[1])
+        return units, rate, (*units_params, *rate_params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        units, rate, params = self._operands(compiler)
+        return f"ROUND(({units}) * ({rate}), 2)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        units, rate, params = self._operands(compiler)
+        hundredths = f"CAST(ROUND(({units}) * 100) AS INTEGER) * CAST(ROUND(({rate}) * 100) AS INTEGER)"
+        return f"((({hundredths}) + 50) / 100) / 100.0", params
 
 
 def to_usd(amount, currency, rate) -> Decimal | None:
@@ -119,10 +157,10 @@ class FundingSource(BaseModel):
     # Reference data, like the donors themselves: readable by every signed-in user.
     access_policy = AccessPolicy(
         party_path=None,
-        view=FUNDING_READERS,
-        add=CASE_MANAGER,
-        change=CASE_MANAGER,
-        delete=CASE_MANAGER,
+        view=FUNDED_READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
         public_view=True,
     )
     objects = RestrictedQuerySet.as_manager()
@@ -204,10 +242,10 @@ class LegalInstrument(MoneyMixin, BaseModel):
     access_policy = AccessPolicy(
         party_path="cap_case__party",
         donor_path="funding_sources__donor",
-        view=FUNDING_READERS,
-        add=CASE_MANAGER,
-        change=CASE_MANAGER,
-        delete=CASE_MANAGER,
+        view=FUNDED_READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
     objects = LegalInstrumentQuerySet.as_manager()
 
@@ -265,10 +303,10 @@ class NoCostExtension(BaseModel):
     access_policy = AccessPolicy(
         party_path="instrument__cap_case__party",
         donor_path="instrument__funding_sources__donor",
-        view=FUNDING_READERS,
-        add=CASE_MANAGER,
-        change=CASE_MANAGER,
-        delete=CASE_MANAGER,
+        view=FUNDED_READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
     objects = RestrictedQuerySet.as_manager()
 
@@ -335,10 +373,10 @@ class Installment(MoneyMixin, BaseModel):
     access_policy = AccessPolicy(
         party_path="instrument__cap_case__party",
         donor_path="instrument__funding_sources__donor",
-        view=FUNDING_READERS,
-        add=CASE_MANAGER,
-        change=CASE_MANAGER,
-        delete=CASE_MANAGER,
+        view=FUNDED_READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
     objects = InstallmentQuerySet.as_manager()
 
@@ -392,15 +430,9 @@ class Installment(MoneyMixin, BaseModel):
 
 class BudgetLineQuerySet(RestrictedQuerySet):
     def with_amount(self):
-        """Annotate ``line_amount`` = units × rate (USD), for ordering and filtering in SQL.
-
-        Not rounded: figures round each line to the cent before summing (``funding_selectors``).
-        """
-        return self.annotate(
-            line_amount=ExpressionWrapper(
-                F("units") * F("rate"), output_field=DecimalField(max_digits=28, decimal_places=2)
-            )
-        )
+        """Annotate ``line_amount``: the line's amount (``BudgetLine.AMOUNT``, units × rate rounded
+        to the cent), for ordering, filtering and summing in SQL."""
+        return self.annotate(line_amount=BudgetLine.AMOUNT)
 
     def for_table(self):
         return self.select_related("workplan__cap_case__party", "activity", "funding_source__donor")
@@ -443,13 +475,17 @@ class BudgetLine(BaseModel):
     )
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
 
+    # The amount, one rule in its two forms: ``AMOUNT`` in SQL (annotations, sums), ``amount`` in
+    # Python; both units × rate rounded to the cent, half up, equal to the cent on every backend.
+    AMOUNT = LineAmount()
+
     access_policy = AccessPolicy(
         party_path="workplan__cap_case__party",
         donor_path="funding_source__donor",
-        view=FUNDING_READERS,
-        add=BUDGET_WRITERS,
-        change=BUDGET_WRITERS,
-        delete=BUDGET_WRITERS,
+        view=FUNDED_READER_ROLES,
+        add=BUDGET_WRITER_ROLES,
+        change=BUDGET_WRITER_ROLES,
+        delete=BUDGET_WRITER_ROLES,
     )
     objects = BudgetLineQuerySet.as_manager()
 
@@ -466,10 +502,10 @@ class BudgetLine(BaseModel):
 
     @property
     def amount(self) -> Decimal | None:
-        """Units × rate, in USD, rounded to the cent."""
+        """Units × rate, in USD, rounded to the cent (:func:`line_amount`; ``AMOUNT`` in SQL)."""
         if self.units is None or self.rate is None:
             return None
-        return money(self.units * self.rate)
+        return line_amount(self.units, self.rate)
 
     def clean(self):
         errors: dict = {}
@@ -540,10 +576,10 @@ class Expenditure(MoneyMixin, BaseModel):
     access_policy = AccessPolicy(
         party_path="budget_line__workplan__cap_case__party",
         donor_path="budget_line__funding_source__donor",
-        view=FUNDING_READERS,
-        add=BUDGET_WRITERS,
-        change=BUDGET_WRITERS,
-        delete=BUDGET_WRITERS,
+        view=FUNDED_READER_ROLES,
+        add=BUDGET_WRITER_ROLES,
+        change=BUDGET_WRITER_ROLES,
+        delete=BUDGET_WRITER_ROLES,
     )
     objects = ExpenditureQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from cases.models import CapCase
 from parties.models import Donor
+from workplans.models import Workplan
 
 from .models import (
     BudgetLine,
@@ -28,7 +29,6 @@ from .models import (
     LegalInstrument,
     NoCostExtension,
 )
-from .selectors import budget_workplan_ids
 
 D = datetime.date
 ONE_YEAR = {"GN", "NG", "SR", "TG"}  # SC78 Doc. para. 43
@@ -71,7 +71,7 @@ def load() -> None:
     extensions, budget lines and expenditure (idempotent)."""
     sources = _sources()
     cases = {c.party.code: c for c in CapCase.objects.select_related("party").filter(party__code__in=FUNDING)}
-    workplan_ids = budget_workplan_ids([c.pk for c in cases.values()])
+    workplan_ids = Workplan.objects.in_force_ids([c.pk for c in cases.values()])
     for code, (donor, amount, counterpart, spent_share) in FUNDING.items():
         cap_case, source = cases.get(code), sources.get(donor)
         if cap_case is None or source is None or cap_case.pk not in workplan_ids:

@@ -5,9 +5,11 @@
   installments);
 - **received**: the installments received by the Party (on or before the date of the figures);
 - **spent**: the expenditure reported (on or before that date);
-- **budget**: the budget lines of the workplan version that counts — the approved version of the
-  CAP case, else its latest version;
-- **absorption**: spent ÷ received and spent ÷ budget (``None`` when the denominator is 0);
+- **budget**: the budget lines of the workplan version in force on the date of the figures
+  (``Workplan.objects.in_force``: the latest version approved by then, else the latest version);
+- **absorption**: spent ÷ received and spent ÷ budget, as a percentage by :func:`absorption_rate`
+  (the one rule: the exact quotient × 100 rounded once, half up, to one decimal; ``None`` when the
+  denominator is 0), used by every page, the API, the exports and the SC report;
 - **balance**: received − spent (funds in the Party's hands); **to disburse**: committed − received.
 
 Callers pass querysets already restricted to the user (``Model.objects.restrict(user)``), so a
@@ -28,10 +30,9 @@ from django.db import connections
 from django.db.models import BooleanField, Case, DecimalField, F, Prefetch, Sum, Value, When
 from django.db.models.functions import Round
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from parties.models import Party
-from workplans.choices import ActivityStatus, WorkplanStatus
+from workplans.choices import ActivityStatus
 from workplans.models import Activity, Workplan
 
 from .models import (
@@ -45,22 +46,26 @@ from .models import (
     Installment,
     LegalInstrument,
     NoCostExtension,
+    line_amount,
     money,
     to_usd,
 )
 
-RATIO = Decimal("0.0001")
+PERCENT = Decimal("0.1")
 # Montreal Protocol Multilateral Fund rules (the delay flags).
 NO_FUNDS_MONTHS = 18
 UNFINISHED_MONTHS = 12
 FINISHED_ACTIVITY = (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
 
 
-def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """``numerator ÷ denominator`` to four decimals (0.8123 = 81.23 %); None when dividing by 0."""
-    if not denominator:
+def absorption_rate(spent: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """``spent`` as a percentage of ``base`` (funds received, or the budget): the exact quotient
+    × 100 rounded once, half up, to one decimal (813.45 of 1,000 → 81.3); None when ``base`` is 0
+    or missing. The one absorption rule: the pages, the dashboard, the API, the XLSX exports and
+    the SC report all take their percentage from here (docs/budgets.md)."""
+    if spent is None or not base:
         return None
-    return (numerator / denominator).quantize(RATIO, rounding=ROUND_HALF_UP)
+    return (Decimal(spent) * 100 / Decimal(base)).quantize(PERCENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -74,22 +79,13 @@ class Figures:
 
     @property
     def absorption_of_received(self) -> Decimal | None:
-        return ratio(self.spent, self.received)
+        """Spent as a percentage of the funds received, one decimal (:func:`absorption_rate`)."""
+        return absorption_rate(self.spent, self.received)
 
     @property
     def absorption_of_budget(self) -> Decimal | None:
-        return ratio(self.spent, self.budget)
-
-    @property
-    def percent_of_received(self) -> Decimal | None:
-        """Spent ÷ received as a percentage with one decimal, for display."""
-        value = self.absorption_of_received
-        return None if value is None else (value * 100).quantize(Decimal("0.1"))
-
-    @property
-    def percent_of_budget(self) -> Decimal | None:
-        value = self.absorption_of_budget
-        return None if value is None else (value * 100).quantize(Decimal("0.1"))
+        """Spent as a percentage of the budget, one decimal (:func:`absorption_rate`)."""
+        return absorption_rate(self.spent, self.budget)
 
     @property
     def balance(self) -> Decimal:
@@ -115,23 +111,10 @@ class Figures:
 # --- which workplan's budget counts --------------------------------------------------------
 
 
-def budget_workplan_ids(cap_case_ids=None) -> dict[int, int]:
-    """CAP case id → the id of the workplan version whose budget counts: the approved version,
-    else the latest version. One query."""
-    workplans = Workplan.objects.all()
-    if cap_case_ids is not None:
-        workplans = workplans.filter(cap_case_id__in=list(cap_case_ids))
-    chosen: dict[int, tuple] = {}
-    for pk, cap_case_id, status, version in workplans.values_list("pk", "cap_case_id", "status", "version"):
-        key = (status == WorkplanStatus.APPROVED, version)
-        if cap_case_id not in chosen or key > chosen[cap_case_id][0]:
-            chosen[cap_case_id] = (key, pk)
-    return {cap_case_id: pk for cap_case_id, (_key, pk) in chosen.items()}
-
-
-def budget_lines_that_count(lines):
-    """Narrow a budget line queryset to the workplan versions whose budget counts."""
-    return lines.filter(workplan_id__in=list(budget_workplan_ids().values()))
+def budget_lines_that_count(lines, as_of=None):
+    """Narrow a budget line queryset to the workplan versions in force on ``as_of``
+    (``Workplan.objects.in_force``, the one rule). One query."""
+    return lines.filter(workplan_id__in=list(Workplan.objects.in_force_ids(as_of=as_of).values()))
 
 
 # --- absorption summary --------------------------------------------------------------------
@@ -164,7 +147,8 @@ def _sums_in_sql(queryset) -> bool:
 
 
 # What is summed: an amount in its currency converted to USD (``MoneyMixin.amount_usd``), or a
-# budget line's units × rate (``BudgetLine.amount``), each rounded to the cent row by row.
+# budget line's amount (``BudgetLine.amount`` / ``BudgetLine.AMOUNT``), each rounded to the cent
+# row by row.
 USD, LINE = "usd", "line"
 _SUMMED_FIELDS = {USD: ("amount", "currency", "exchange_rate"), LINE: ("units", "rate")}
 _SUM_FIELD = DecimalField(max_digits=28, decimal_places=2)
@@ -173,8 +157,7 @@ _SUM_FIELD = DecimalField(max_digits=28, decimal_places=2)
 def _row_amount(kind: str, values) -> Decimal:
     """A row's amount in USD, in Python, by the rules of the models (0 while a rate is missing)."""
     if kind == LINE:
-        units, rate = values
-        return money(units * rate)
+        return line_amount(*values)
     return to_usd(*values) or ZERO
 
 
@@ -182,7 +165,7 @@ def _row_amount_sql(kind: str):
     """The same in SQL: ``ROUND(x, 2)`` of the exact product, NULL (left out of the sum) while a
     rate is missing."""
     if kind == LINE:
-        return Round(F("units") * F("rate"), 2, output_field=_SUM_FIELD)
+        return BudgetLine.AMOUNT
     return Case(
         When(currency=Currency.USD, then=F("amount")),
         default=Round(F("amount") * F("exchange_rate"), 2),
@@ -224,7 +207,7 @@ def absorption_from(*, instruments, installments, lines, expenditures, as_of=Non
         USD,
     )
     budgeted = _grouped_sums(
-        budget_lines_that_count(lines), ["workplan__cap_case__party_id", "funding_source_id"], LINE
+        budget_lines_that_count(lines, as_of), ["workplan__cap_case__party_id", "funding_source_id"], LINE
     )
     spent = _grouped_sums(
         expenditures.filter(spent_on__lte=as_of),
@@ -317,7 +300,7 @@ def instrument_figures(instrument, *, as_of=None) -> dict:
         "planned_installments": planned,
         "received": received,
         "to_disburse": committed - received,
-        "received_share": ratio(received, committed),
+        "received_share": absorption_rate(received, committed),  # % of committed, the same rule
     }
 
 
@@ -364,7 +347,7 @@ def delay_flags(instruments, *, as_of=None) -> dict[int, Delays]:
         "instrument_id", "number", "planned_on", "received_on"
     ):
         installments[row["instrument_id"]].append(row)
-    workplan_ids = budget_workplan_ids({i.cap_case_id for i in instruments})
+    workplan_ids = Workplan.objects.in_force_ids({i.cap_case_id for i in instruments}, as_of=as_of)
     unfinished_cases = set(
         Activity.objects.filter(workplan_id__in=list(workplan_ids.values()))
         .exclude(status__in=FINISHED_ACTIVITY)
@@ -521,8 +504,10 @@ def budget_table(lines) -> BudgetTable:
 
 def report_budget_figures(party_ids, as_of: date) -> dict:
     """The figures the Standing Committee report shows, for the Parties it covers, as of a date
-    (the whole portfolio: the report is the Secretariat's). Amounts are ``Decimal`` USD;
-    ``no_cost_extensions`` counts the extensions granted on or before ``as_of``."""
+    (the whole portfolio: the report is the Secretariat's): per Party, per donor and for all of
+    them (``programme``). Amounts are ``Decimal`` USD; ``absorption`` is spent as a percentage of
+    the funds received (:func:`absorption_rate`); ``no_cost_extensions`` counts the extensions
+    granted on or before ``as_of``."""
     party_ids = list(party_ids)
     summary = absorption_from(
         instruments=LegalInstrument.objects.filter(cap_case__party_id__in=party_ids, signed_on__lte=as_of),
@@ -544,10 +529,12 @@ def report_budget_figures(party_ids, as_of: date) -> dict:
             "budget": figures.budget,
             "received": figures.received,
             "spent": figures.spent,
+            "absorption": figures.absorption_of_received,
         }
 
     return {
         "currency": "USD",
+        "programme": row(summary.programme),
         "parties": [
             {"party_id": party.pk, **row(figures), "no_cost_extensions": extensions.get(party.pk, 0)}
             for party, figures in summary.parties
@@ -560,62 +547,6 @@ def report_budget_figures(party_ids, as_of: date) -> dict:
 
 
 @dataclass
-class TimelineMark:
-    """A date on an agreement's timeline, at ``position`` % of its span."""
-
-    kind: str  # "start", "original_end", "extension", "today"
-    day: date
-    position: float
-    extension: object = None
-
-
-@dataclass
-class AgreementTimeline:
-    """An agreement's implementation period drawn on one axis: the original period, each no-cost
-    extension as a segment from the end it replaced to its new end, and today's line."""
-
-    start: date
-    end: date
-    original: tuple  # (left %, width %)
-    extensions: list  # [(left %, width %, NoCostExtension)]
-    marks: list  # [TimelineMark]
-    today: float | None
-
-
-def agreement_timeline(instrument, *, today: date) -> AgreementTimeline:
-    """From the instrument's (prefetched) extensions; no query."""
-    extensions = sorted(instrument.extensions.all(), key=lambda e: (e.new_end_date, e.pk))
-    start = min(instrument.signed_on, instrument.starts_on)
-    last_end = extensions[-1].new_end_date if extensions else instrument.ends_on
-    end = max(last_end, today, instrument.ends_on)
-    span = max((end - start).days, 1)
-
-    def pos(day):
-        return round(100 * (day - start).days / span, 2)
-
-    def segment(first, last):
-        return (pos(first), max(round(100 * (last - first).days / span, 2), 0.5))
-
-    segments, previous = [], instrument.ends_on
-    for extension in extensions:
-        segments.append((*segment(previous, extension.new_end_date), extension))
-        previous = max(previous, extension.new_end_date)
-    marks = [
-        TimelineMark("start", instrument.starts_on, pos(instrument.starts_on)),
-        TimelineMark("original_end", instrument.ends_on, pos(instrument.ends_on)),
-        *(TimelineMark("extension", e.new_end_date, pos(e.new_end_date), e) for e in extensions),
-    ]
-    return AgreementTimeline(
-        start=start,
-        end=end,
-        original=segment(instrument.starts_on, instrument.ends_on),
-        extensions=segments,
-        marks=marks,
-        today=pos(today) if start <= today <= end else None,
-    )
-
-
-@dataclass
 class InstallmentRow:
     installment: object
     overdue: bool
@@ -624,10 +555,10 @@ class InstallmentRow:
 
 @dataclass
 class AgreementView:
-    """One agreement of the case page: its timeline, installments, figures and delays."""
+    """One agreement of the case page: its installments, figures and delays (its timeline is
+    drawn by ``budgets.charts.agreement_timeline``)."""
 
     instrument: object
-    timeline: AgreementTimeline
     installments: list  # [InstallmentRow]
     figures: dict
     delays: Delays
@@ -636,83 +567,17 @@ class AgreementView:
     received: Decimal = ZERO
 
 
-BAR_HEIGHT, BAR_GAP, GROUP_GAP = 16, 4, 14
-
-
-@dataclass
-class Bar:
-    """A bar of a chart: its value, its length in % of the chart's largest value, and where it
-    is drawn in its group (pixels from the group's top)."""
-
-    key: str
-    label: str
-    value: Decimal
-    length: float
-    y: int = 0
-
-    @property
-    def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 4
-
-
-@dataclass
-class ChartGroup:
-    label: str
-    y: int
-    label_y: int
-    bars: list
-
-
-@dataclass
-class Chart:
-    """Horizontal bars on one scale, in labelled groups, for an inline SVG (no script)."""
-
-    groups: list
-    height: int
-    legend: list  # [(key, label)]
-    bar_height: int = BAR_HEIGHT
-
-
-def chart(groups, legend) -> Chart:
-    """``groups``: ``[(label, [(key, label, value)])]``; every bar is scaled to the largest value
-    of the chart (length 0 when all are 0)."""
-    groups = [(label, list(items)) for label, items in groups]
-    largest = max((value for _label, items in groups for _k, _l, value in items), default=ZERO)
-    drawn, top = [], 0
-    for label, items in groups:
-        height = len(items) * BAR_HEIGHT + (len(items) - 1) * BAR_GAP
-        drawn.append(
-            ChartGroup(
-                label=label,
-                y=top,
-                label_y=height // 2 + 4,
-                bars=[
-                    Bar(
-                        key,
-                        bar_label,
-                        value,
-                        float(round(100 * value / largest, 2)) if largest else 0.0,
-                        y=index * (BAR_HEIGHT + BAR_GAP),
-                    )
-                    for index, (key, bar_label, value) in enumerate(items)
-                ],
-            )
-        )
-        top += height + GROUP_GAP
-    return Chart(groups=drawn, height=max(top - GROUP_GAP, 0), legend=list(legend))
-
-
 @dataclass
 class CaseFunding:
     cap_case: object
     as_of: date
     agreements: list  # [AgreementView]
     figures: Figures
-    figure_chart: Chart  # committed, received, budget, spent
-    workplan: object  # the workplan version whose budget counts (None when there is none)
+    workplan: object  # the workplan version in force (None when there is none)
     table: BudgetTable
     later_years: list
-    category_chart: Chart  # budget and spent per category
+    budget_by_category: dict  # category → USD (the budget of the version in force)
+    spent_by_category: dict  # category → USD spent by ``as_of``
 
 
 def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
@@ -747,7 +612,6 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
         agreements.append(
             AgreementView(
                 instrument=instrument,
-                timeline=agreement_timeline(instrument, today=as_of),
                 installments=rows,
                 figures=instrument_figures(instrument, as_of=as_of),
                 delays=flags.get(instrument.pk, Delays()),
@@ -758,8 +622,8 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
         )
 
     figures = cap_case_figures(user=user, cap_case_id=cap_case.pk, as_of=as_of)
-    workplan_id = budget_workplan_ids([cap_case.pk]).get(cap_case.pk)
-    workplan = Workplan.objects.filter(pk=workplan_id).first()
+    workplan = Workplan.objects.filter(cap_case=cap_case).in_force(as_of).first()
+    workplan_id = workplan.pk if workplan else None
     lines = list(BudgetLine.objects.restrict(user).for_table().filter(workplan_id=workplan_id))
     table = budget_table(lines)
 
@@ -771,51 +635,15 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
         for (category,), amount in _grouped_sums(spent, ["budget_line__category"], USD).items()
     }
     budget_by_category = {block.category: block.subtotal.period for block in table.blocks}
-    budget_label, spent_label = _("Budget"), _("Spent")
-    categories = chart(
-        [
-            (
-                label,
-                [
-                    ("budget", budget_label, budget_by_category.get(category, ZERO)),
-                    ("spent", spent_label, spent_by_category.get(category, ZERO)),
-                ],
-            )
-            for category, label in BudgetCategory.choices
-            if budget_by_category.get(category) or spent_by_category.get(category)
-        ],
-        legend=[("budget", budget_label), ("spent", spent_label)],
-    )
-    figure_items = [
-        ("committed", _("Committed"), figures.committed),
-        ("received", _("Received"), figures.received),
-        ("budget", budget_label, figures.budget),
-        ("spent", spent_label, figures.spent),
-    ]
 
     return CaseFunding(
         cap_case=cap_case,
         as_of=as_of,
         agreements=agreements,
         figures=figures,
-        figure_chart=chart([(label, [(key, label, value)]) for key, label, value in figure_items], []),
         workplan=workplan,
         table=table,
         later_years=[y for y in table.years if y != 1],
-        category_chart=categories,
-    )
-
-
-def absorption_chart(pairs) -> Chart:
-    """``[(Party or donor, Figures)]`` → budget, received and spent of each, on one scale."""
-    budget, received, spent = _("Budget"), _("Received"), _("Spent")
-    return chart(
-        [
-            (
-                str(obj),
-                [("budget", budget, f.budget), ("received", received, f.received), ("spent", spent, f.spent)],
-            )
-            for obj, f in pairs
-        ],
-        legend=[("budget", budget), ("received", received), ("spent", spent)],
+        budget_by_category=budget_by_category,
+        spent_by_category=spent_by_category,
     )

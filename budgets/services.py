@@ -7,12 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import Action
+from cap_portal.history import acting_user
 
 from .models import Expenditure, Installment, LegalInstrument, NoCostExtension
-
-
-def _stamp(instance, user) -> None:
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -27,8 +24,8 @@ def no_cost_extension_grant(*, instrument, new_end_date, reason, granted_on, use
         instrument=instrument, new_end_date=new_end_date, reason=reason, granted_on=granted_on
     )
     extension.full_clean()
-    _stamp(extension, user)
-    extension.save()
+    with acting_user(user):
+        extension.save()
     return extension
 
 
@@ -40,8 +37,8 @@ def installment_record_receipt(*, installment, received_on, transferred_on=None,
         installment.transferred_on = transferred_on
     installment.received_on = received_on
     installment.full_clean()
-    _stamp(installment, user)
-    installment.save()
+    with acting_user(user):
+        installment.save()
     return installment
 
 
@@ -74,6 +71,6 @@ def expenditure_report(
     if user is not None and not Expenditure.access_policy.permits(user, Action.ADD, expenditure):
         raise ValidationError({"budget_line": _("You may not report expenditure for this Party.")})
     expenditure.full_clean()
-    _stamp(expenditure, user)
-    expenditure.save()
+    with acting_user(user):
+        expenditure.save()
     return expenditure

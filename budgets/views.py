@@ -1,7 +1,7 @@
 """Funding pages: the absorption summary (programme, Parties, donors), the funding page of a CAP
 case (agreements with their extensions timeline, installments, budget, absorption chart, delays),
 legal instruments, a workplan's budget in the layout of CoP18 Doc. 28 Annex 2, and expenditure.
-Figures come from ``funding_selectors``.
+Figures come from ``budgets.selectors``, charts and timelines from ``budgets.charts``.
 
 The forms: case managers record funding agreements (legal instruments), no-cost extensions,
 installments and budget lines (MA focal points their own Party's budget lines, drafts only); focal
@@ -22,13 +22,20 @@ from django.views import generic
 
 from cap_portal import services as generic_services
 from cap_portal.access import Action
-from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from cap_portal.responses import XLSX, attachment
+from cap_portal.views import (
+    ChildEditView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectListView,
+    message_validation_error,
+)
 from cases.models import CapCase
 from workplans.models import Workplan
 from workplans.workflow import EDITABLE_STATES
 
-from . import selectors, services
-from .api.views import expenditure_document_response, xlsx_response
+from . import charts, selectors, services
+from .api.views import expenditure_document_response
 from .exports import absorption_workbook, budget_workbook
 from .filtersets import ExpenditureFilterSet, LegalInstrumentFilterSet
 from .forms import (
@@ -62,15 +69,15 @@ class AbsorptionView(LoginRequiredMixin, generic.TemplateView):
             .values_list("cap_case__party_id", "cap_case_id")
         )
         context["party_rows"] = [(party, f, cases.get(party.pk)) for party, f in summary.parties]
-        context["party_chart"] = selectors.absorption_chart(summary.parties)
-        context["donor_chart"] = selectors.absorption_chart(summary.donors)
+        context["party_chart"] = charts.absorption_chart(summary.parties)
+        context["donor_chart"] = charts.absorption_chart(summary.donors)
         return context
 
 
 class AbsorptionExportView(LoginRequiredMixin, generic.View):
     def get(self, request):
         summary = selectors.absorption_summary(user=request.user)
-        return xlsx_response(absorption_workbook(summary), f"absorption-{summary.as_of.isoformat()}.xlsx")
+        return attachment(absorption_workbook(summary), f"absorption-{summary.as_of.isoformat()}.xlsx", XLSX)
 
 
 class CaseFundingView(LoginRequiredMixin, generic.TemplateView):
@@ -106,6 +113,14 @@ class CaseFundingView(LoginRequiredMixin, generic.TemplateView):
                 "case_visible": case_visible,
                 "table": funding.table,
                 "later_years": funding.later_years,
+                "figure_chart": charts.figures_chart(funding.figures),
+                "category_chart": charts.category_chart(
+                    funding.budget_by_category, funding.spent_by_category
+                ),
+                "agreement_timelines": [
+                    (agreement, charts.agreement_timeline(agreement.instrument, today=funding.as_of))
+                    for agreement in funding.agreements
+                ],
                 "can_add_instrument": _permits(
                     user, LegalInstrument, Action.ADD, LegalInstrument(cap_case=cap_case)
                 ),
@@ -161,10 +176,11 @@ class InstrumentDetailView(ObjectDetailView):
         context["delays"] = selectors.delay_flags(
             LegalInstrument.objects.filter(pk=instrument.pk), as_of=today
         )[instrument.pk]
-        context["timeline"] = selectors.agreement_timeline(instrument, today=today)
+        context["timeline"] = charts.agreement_timeline(instrument, today=today)
         context["overdue"] = set(context["delays"].overdue_installments)
-        workplan_id = selectors.budget_workplan_ids([instrument.cap_case_id]).get(instrument.cap_case_id)
-        context["budget_workplan_id"] = workplan_id
+        context["budget_workplan_id"] = Workplan.objects.in_force_ids(
+            [instrument.cap_case_id], as_of=today
+        ).get(instrument.cap_case_id)
         context["can_change"] = _permits(user, LegalInstrument, Action.CHANGE, instrument)
         context["can_delete"] = _permits(user, LegalInstrument, Action.DELETE, instrument)
         context["can_add_extension"] = _permits(
@@ -210,7 +226,7 @@ class BudgetExportView(BudgetMixin, generic.View):
     def get(self, request, pk):
         workplan, table = self.get_table()
         content = budget_workbook(table, title=str(workplan))
-        return xlsx_response(content, f"budget-{workplan.cap_case.party.code}-v{workplan.version}.xlsx")
+        return attachment(content, f"budget-{workplan.cap_case.party.code}-v{workplan.version}.xlsx", XLSX)
 
 
 class ExpenditureListView(ObjectListView):
@@ -227,44 +243,15 @@ class ExpenditureListView(ObjectListView):
 # --- forms ---------------------------------------------------------------------------------
 
 
-class FundingEditView(ObjectEditView):
-    """Create (under the parent named by ``parent`` in the address) or edit a funding record."""
+class FundingEditView(ChildEditView):
+    """Create (under the parent named by ``parent`` in the address) or edit a funding record;
+    saving shows the record, cancelling a new one returns to its parent."""
 
     template_name = "budgets/form.html"
-    parent_model = None
-    parent_field = ""
-    parent_related: tuple = ()
     delete_name = ""
-
-    def get_parent(self):
-        if not hasattr(self, "_parent"):
-            self._parent = get_object_or_404(
-                self.parent_model.objects.restrict(self.request.user).select_related(*self.parent_related),
-                pk=self.kwargs["parent"],
-            )
-        return self._parent
-
-    def get_initial_object_values(self) -> dict:
-        if self.parent_model is None or "parent" not in self.kwargs:
-            return {}
-        return {self.parent_field: self.get_parent()}
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
-    def get_cancel_url(self):
-        if not self.is_create:
-            return self.object.get_absolute_url()
-        if self.parent_model is not None:
-            return self.parent_url(self.get_parent())
-        return super().get_cancel_url()
-
-    def parent_url(self, parent) -> str:
-        return parent.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parent"] = self.get_parent() if self.is_create and self.parent_model else None
         context["delete_url"] = None
         if not self.is_create and _permits(self.request.user, self.get_model(), Action.DELETE, self.object):
             context["delete_url"] = reverse(f"budgets:{self.delete_name}", kwargs={"pk": self.object.pk})
@@ -281,7 +268,7 @@ class InstrumentEditView(FundingEditView):
     parent_field = "cap_case"
     parent_related = ("party",)
 
-    def parent_url(self, parent):
+    def get_parent_url(self, parent):
         return reverse("budgets:case_funding", kwargs={"pk": parent.pk})
 
 
@@ -328,7 +315,7 @@ class BudgetLineEditView(FundingEditView):
     parent_field = "workplan"
     parent_related = ("cap_case__party",)
 
-    def parent_url(self, parent):
+    def get_parent_url(self, parent):
         return reverse("budgets:workplan_budget", kwargs={"pk": parent.pk})
 
 
@@ -385,7 +372,7 @@ class FundingDeleteView(ObjectDeleteView):
             )
             return HttpResponseRedirect(success_url)
         except DjangoValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
+            message_validation_error(self.request, error)
             return HttpResponseRedirect(success_url)
         messages.success(self.request, _("%(object)s was deleted.") % {"object": target})
         return HttpResponseRedirect(success_url)

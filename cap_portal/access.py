@@ -44,6 +44,17 @@ FUNDED_READER_ROLES = READER_ROLES | DONOR_ROLES
 ALL_ROLES = frozenset(Role)
 # Roles held globally (no Party, no donor), Party-scoped roles and donor-scoped roles.
 GLOBAL_ROLES = SECRETARIAT_ROLES
+# A Party's authorities and contacts are kept up to date by the case managers and by the Party's
+# MA focal point (the MA speaks for the Party to the Secretariat; the SA does not maintain them).
+PARTY_RECORD_MAINTAINER_ROLES = CASE_MANAGER_ROLES | MA_ROLES
+# Budget lines and expenditure are written by those who plan the workplan they cost: the case
+# manager and the Party's MA focal point. Funding agreements stay with case managers.
+BUDGET_WRITER_ROLES = PLANNER_ROLES
+# Comments on a CAP case: case managers and the Party's focal points post; the Secretariat
+# viewer reads only.
+COMMENTER_ROLES = CASE_MANAGER_ROLES | PARTY_ROLES
+# The choices of the role field (parties.RoleAssignment).
+ROLE_CHOICES = Role.choices
 
 
 class Action(models.TextChoices):
@@ -132,9 +143,45 @@ def holds_role(user, roles, party_id: int | None = None) -> bool:
     return party_id in held.parties_for(roles)
 
 
-def holds_any_role(user, roles) -> bool:
-    """Deprecated spelling of :func:`holds_role` without a Party (kept while callers move)."""
-    return holds_role(user, roles)
+# --- Named rules: questions that are not about one model's objects -----------------------------
+
+
+def is_global_role(role) -> bool:
+    """Whether the role is held globally, for no Party and no donor (the Secretariat's)."""
+    return role in GLOBAL_ROLES
+
+
+def is_party_role(role) -> bool:
+    """Whether the role is held for one Party (the focal points')."""
+    return role in PARTY_ROLES
+
+
+def is_donor_role(role) -> bool:
+    """Whether the role is held for one donor (the donor observer's)."""
+    return role in DONOR_ROLES
+
+
+def sees_portfolio_dashboard(user) -> bool:
+    """The Secretariat (case managers and viewers) sees the whole CAP portfolio on its home page,
+    and exports it; everyone else's home page shows their own Parties."""
+    return get_user_roles(user).is_secretariat
+
+
+def party_ids_held(user, roles=PARTY_ROLES) -> frozenset[int]:
+    """The ids of the Parties for which the user holds one of ``roles`` ("my Parties" by
+    default: those the user is a focal point for). Global roles name no Party."""
+    return frozenset(get_user_roles(user).parties_for(roles))
+
+
+def users_holding(roles):
+    """The users who hold one of ``roles`` globally (e.g. the case managers a CAP case may be
+    given to), as a User queryset (each user once)."""
+    from django.contrib.auth import get_user_model
+
+    from parties.models import RoleAssignment
+
+    holders = RoleAssignment.objects.filter(role__in=list(roles), party__isnull=True, donor__isnull=True)
+    return get_user_model().objects.filter(pk__in=holders.values("user_id"))
 
 
 def forget_user_roles(user) -> None:

@@ -7,3 +7,6 @@ class CapPortalConfig(AppConfig):
 
     name = "cap_portal"
     verbose_name = _("CAP Portal")
+
+    def ready(self):
+        from . import middleware  # noqa: F401  (marks the sign-in time for the idle timeout)

@@ -1,8 +1,10 @@
-from cap_portal.access import get_user_roles
+from django.utils.functional import SimpleLazyObject
+
+from cap_portal.access import sees_portfolio_dashboard
 
 
 def portal(request):
-    """The signed-in user's roles, for navigation (what to show, never what to allow)."""
+    """Answers of the access policy for navigation (what to show, never what to allow), computed
+    only when a template reads them. Menus ask the policy through ``{% load cap_access %}``."""
     user = getattr(request, "user", None)
-    roles = get_user_roles(user) if user is not None else None
-    return {"cap_roles": roles}
+    return {"sees_portfolio_dashboard": SimpleLazyObject(lambda: sees_portfolio_dashboard(user))}

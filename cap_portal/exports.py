@@ -11,8 +11,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cap_portal.responses import CSV, XLSX, attachment
+
 EXPORT_FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet runs a cell starting with one of these as a formula: CSV cells get a quote first.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,15 +79,11 @@ def export_response(rows, columns, fmt: str, name: str) -> HttpResponse:
             sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(headers)
-        for row in table:
-            writer.writerow(
-                [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
-            )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return attachment(buffer.getvalue(), filename, XLSX)
+    text = io.StringIO()
+    text.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for row in table:
+        writer.writerow([f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
+    return attachment(text.getvalue(), filename, CSV)

@@ -1,18 +1,16 @@
 """Generic writes shared by every app: validate the whole object, save it, record who did it.
 
 Domain services (``workplan_submit`` and the like) live in each app's ``services.py``; plain
-create/update/delete of a record goes through these three, from the API and the UI alike.
+create/update/delete of a record goes through these three, from the API and the UI alike. The
+acting user is named on the history through :func:`cap_portal.history.acting_user` (the same
+user the request middleware names; outside a request, the only one).
 """
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
+from cap_portal.history import acting_user
 from cap_portal.models import BaseModel
-
-
-def _stamp(instance: BaseModel, user) -> None:
-    # django-simple-history reads the acting user from here outside a request.
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -21,10 +19,10 @@ def object_create(*, model: type[BaseModel], user, data: dict) -> BaseModel:
     many = {k: data.pop(k) for k in list(data) if _is_m2m(model, k)}
     instance = model(**data)
     instance.full_clean()
-    _stamp(instance, user)
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
+    with acting_user(user):
+        instance.save()
+        for name, values in many.items():
+            getattr(instance, name).set(values)
     return instance
 
 
@@ -35,18 +33,18 @@ def object_update(*, instance: BaseModel, user, data: dict) -> BaseModel:
     for name, value in data.items():
         setattr(instance, name, value)
     instance.full_clean()
-    _stamp(instance, user)
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
+    with acting_user(user):
+        instance.save()
+        for name, values in many.items():
+            getattr(instance, name).set(values)
     return instance
 
 
 @transaction.atomic
 def object_delete(*, instance: BaseModel, user) -> None:
     """Delete ``instance``, recording who deleted it in its history."""
-    _stamp(instance, user)
-    instance.delete()
+    with acting_user(user):
+        instance.delete()
 
 
 def _is_m2m(model, name: str) -> bool:

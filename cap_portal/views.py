@@ -9,12 +9,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django_filters.views import FilterView
 
 from cap_portal import exports, services
-from cap_portal.access import Action
+from cap_portal.access import Action, holds_role
+from cap_portal.workflow import transition_take, workflow_for
+
+
+def safe_next(request, fallback: str, field: str = "next") -> str:
+    """Where to send the user after a form: the ``next`` (or ``field``) value of the POST or the
+    query string when it points at this site, else ``fallback``. An off-site, scheme-relative or
+    non-HTTP target (``https://evil.example/``, ``//evil.example``, ``javascript:``) and a step
+    down from HTTPS to HTTP are refused, so the portal is no open redirect."""
+    target = request.POST.get(field) or request.GET.get(field)
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 class RestrictedViewMixin(LoginRequiredMixin):
@@ -143,7 +159,7 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
                 self.object = self.update(data)
                 messages.success(self.request, _("%(object)s was saved.") % {"object": self.object})
         except DjangoValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.get_success_url())
 
@@ -165,7 +181,62 @@ class ObjectEditView(RestrictedViewMixin, generic.UpdateView):
     def get_cancel_url(self):
         if not self.is_create:
             return self.object.get_absolute_url()
-        return self.request.GET.get("return_url") or "/"
+        return safe_next(self.request, "/", field="return_url")
+
+
+class ChildEditView(ObjectEditView):
+    """Create a record under the parent the address names (``<int:parent>``), or edit one by its id.
+
+    A subclass declares ``parent_model`` and ``parent_field`` (the record's field that holds the
+    parent). The parent is looked up among the objects of ``parent_model`` the user may see (404
+    otherwise, before any form is shown) and preset on the new record; the Party check of the base
+    view then applies to the record as it would be saved. Cancel (and, with ``return_to_parent``,
+    saving) returns to the parent's page, ``get_parent_url``.
+    """
+
+    parent_model = None
+    parent_field = ""
+    parent_kwarg = "parent"
+    parent_related: tuple = ()  # select_related on the parent lookup, for the page and the checks
+    return_to_parent = False  # after saving, back to the parent's page (else the record's own)
+
+    def get_parent(self):
+        """The parent named in the address, among the objects the user may see (404 otherwise)."""
+        if not hasattr(self, "_parent"):
+            parents = self.parent_model.objects.restrict(self.request.user, Action.VIEW)
+            self._parent = get_object_or_404(
+                parents.select_related(*self.parent_related), pk=self.kwargs[self.parent_kwarg]
+            )
+        return self._parent
+
+    def get_initial_object_values(self) -> dict:
+        if self.parent_kwarg not in self.kwargs:
+            return {}
+        return {self.parent_field: self.get_parent()}
+
+    def parent_of_object(self):
+        """The parent to return to: the address's on a new record, the record's own otherwise."""
+        if self.parent_kwarg in self.kwargs:
+            return self.get_parent()
+        return getattr(self.object, self.parent_field)
+
+    def get_parent_url(self, parent) -> str:
+        return parent.get_absolute_url()
+
+    def get_success_url(self):
+        if self.return_to_parent:
+            return self.get_parent_url(self.parent_of_object())
+        return super().get_success_url()
+
+    def get_cancel_url(self):
+        if self.return_to_parent or self.parent_kwarg in self.kwargs:
+            return self.get_parent_url(self.parent_of_object())
+        return super().get_cancel_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parent"] = self.get_parent() if self.parent_kwarg in self.kwargs else None
+        return context
 
 
 class ObjectDeleteView(RestrictedViewMixin, generic.DeleteView):
@@ -205,9 +276,105 @@ def stale_edit_message(current, opened: str) -> str:
     return message
 
 
-def _add_errors(form, error: DjangoValidationError) -> None:
+def add_validation_error(form, error: DjangoValidationError) -> None:
+    """A service's ``ValidationError`` on the form: under the field it names when the form shows
+    that field, above the form otherwise (never lost)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def message_validation_error(request, error: DjangoValidationError) -> None:
+    """A service's ``ValidationError`` refusing a button's action (a step, a deletion, a comment),
+    shown as error messages on the page the user is sent back to, one per message."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class StepForm(forms.Form):
+    """A workflow step's comment (workflows with more inputs give their own form)."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionView(RestrictedViewMixin, generic.detail.SingleObjectMixin, generic.View):
+    """POST one workflow step on an object: the one UI view of every workflow (CAP case stages,
+    workplan statuses, progress-update and deliverable reviews, report status). A subclass names
+    the queryset; the model's workflow comes from its app's ``workflow.py``.
+
+    The step is the view's ``action``, the URL's ``action``, or the form's ``action_field``. A
+    role that may never take it (or, when the form names it, any step of the workflow) answers
+    403 before the object is looked up; an object outside what the user may ``access_action``
+    answers 404. The step goes through :func:`cap_portal.workflow.transition_take`; its refusals
+    are shown as messages, and the user goes back to the object (or a safe ``next``).
+    """
+
+    http_method_names = ["post"]
+    form_class = StepForm
+    action: str | None = None
+    action_field = "action"
+    success_message = _("%(object)s: %(action)s done.")
+    # Shown instead of the form's own errors when the form is invalid (e.g. no decision chosen).
+    invalid_message = None
+
+    def get_workflow(self):
+        return workflow_for(self.get_model())
+
+    def get_url_action(self) -> str | None:
+        return self.action or self.kwargs.get("action")
+
+    def post(self, request, *args, **kwargs):
+        workflow = self.get_workflow()
+        action = self.get_url_action()
+        if action is not None:
+            transition = workflow.get(action)
+            if transition is None:
+                raise PermissionDenied
+            roles = transition.roles
+        else:
+            roles = workflow.roles
+        # A role that may never take the step: 403 before the lookup (as in the API).
+        if not holds_role(request.user, roles):
+            raise PermissionDenied
+        self.object = self.get_object()
+        form = self.get_form()
+        if not form.is_valid():
+            if self.invalid_message:
+                messages.error(request, self.invalid_message)
+            else:
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+            return HttpResponseRedirect(self.get_back_url(self.object))
+        action, comment, extra = self.get_step(form)
+        try:
+            result = transition_take(
+                obj=self.object, action=action, user=request.user, comment=comment, **extra
+            )
+        except DjangoValidationError as error:
+            message_validation_error(request, error)
+            return HttpResponseRedirect(self.get_back_url(self.object))
+        label = workflow.get(action).label
+        messages.success(request, self.success_message % {"object": result, "action": label})
+        return HttpResponseRedirect(self.get_back_url(result))
+
+    def get_form(self):
+        return self.form_class(self.request.POST, **self.get_form_kwargs())
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_step(self, form) -> tuple[str, str, dict]:
+        """The step, its comment and its other inputs (``extra`` of ``transition_take``)."""
+        data = dict(form.cleaned_data)
+        action = self.get_url_action() or data.pop(self.action_field)
+        data.pop(self.action_field, None)
+        comment = data.pop("comment", "")
+        return action, comment, data
+
+    def get_back_url(self, obj) -> str:
+        """Where the user goes after the step: the object the step leaves them on (a revision's
+        new version), unless a safe ``next`` says otherwise."""
+        return safe_next(self.request, obj.get_absolute_url())

@@ -2,14 +2,13 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from cap_portal.access import Action, Role
+from cap_portal.access import CASE_MANAGER_ROLES, Action, users_holding
 from parties.models import Party
 
 from .choices import (
@@ -70,8 +69,7 @@ def visible(model):
 
 
 def case_managers(request):
-    User = get_user_model()
-    return User.objects.filter(cap_roles__role=Role.CASE_MANAGER, cap_roles__party__isnull=True)
+    return users_holding(CASE_MANAGER_ROLES)
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import Role
+from cap_portal.access import CASE_MANAGER_ROLES, users_holding
 from cap_portal.forms import BaseModelForm
 
 from .choices import SELECTION_STAGES, CapStage, SelectionDecision
@@ -109,11 +108,7 @@ class CapCaseForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = (
-            get_user_model()
-            .objects.filter(cap_roles__role=Role.CASE_MANAGER, cap_roles__party__isnull=True)
-            .order_by("username")
-        )
+        self.fields["case_manager"].queryset = users_holding(CASE_MANAGER_ROLES).order_by("username")
 
 
 class EligibilityAssessmentForm(BaseModelForm):

@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import ALL_ROLES, PARTY_ROLES, AccessPolicy, RestrictedQuerySet, Role
+from cap_portal.access import (
+    ALL_ROLES,
+    CASE_MANAGER_ROLES,
+    READER_ROLES,
+    SECRETARIAT_ROLES,
+    AccessPolicy,
+    RestrictedQuerySet,
+)
 from cap_portal.models import BaseModel
 from parties.models import Party
 
@@ -33,16 +40,13 @@ from .choices import (
     StakeholderKind,
 )
 
-SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
-
 # Public reference data: every signed-in user reads it; case managers maintain it.
 REFERENCE_POLICY = AccessPolicy(
     party_path=None,
     view=ALL_ROLES,
-    add=CASE_MANAGER_ONLY,
-    change=CASE_MANAGER_ONLY,
-    delete=CASE_MANAGER_ONLY,
+    add=CASE_MANAGER_ROLES,
+    change=CASE_MANAGER_ROLES,
+    delete=CASE_MANAGER_ROLES,
     public_view=True,
 )
 
@@ -52,10 +56,10 @@ def _party_record_policy(party_path: str) -> AccessPolicy:
     case managers write it."""
     return AccessPolicy(
         party_path=party_path,
-        view=SECRETARIAT | PARTY_ROLES,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        view=READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
 
 
@@ -432,10 +436,10 @@ class CapCase(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="party",
-        view=SECRETARIAT | PARTY_ROLES,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        view=READER_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
 
     class Meta:
@@ -467,7 +471,7 @@ class CapCaseTransition(BaseModel):
     taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
     reason = models.TextField(_("reason"))
 
-    access_policy = AccessPolicy(party_path="cap_case__party", view=SECRETARIAT | PARTY_ROLES)
+    access_policy = AccessPolicy(party_path="cap_case__party", view=READER_ROLES)
 
     class Meta:
         ordering = ["cap_case", "-taken_at", "-pk"]
@@ -533,10 +537,10 @@ class EligibilityAssessment(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="cap_case__party",
-        view=SECRETARIAT,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        view=SECRETARIAT_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
 
     class Meta:

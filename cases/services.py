@@ -1,50 +1,49 @@
 """Workflow writes of the cases app: moving a CAP case between stages and recording a selection
 decision. Plain create/update/delete goes through ``cap_portal.services``."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cap_portal.history import acting_user
+from cap_portal.workflow import transition_take
+
 from .choices import CapStage, SelectionDecision
 from .models import CapCase, CapCaseTransition, EligibilityAssessment
-from .workflow import can_transition, transition_between
+from .workflow import transition_between
 
 
 @transaction.atomic
 def cap_case_transition(*, cap_case: CapCase, to_stage: str, user, reason: str) -> CapCaseTransition:
     """Move ``cap_case`` to ``to_stage`` and record who did it, when and why.
 
-    The one way a CAP case changes stage. Raises ``ValidationError`` (on ``to_stage`` or
-    ``reason``) when the step is not in the workflow table or no reason is given, and
-    ``PermissionDenied`` when the user's role may not take the step. Nothing is written then.
+    The API and the UI name the target stage; this finds the step of the workflow table
+    (``cases.workflow``) and takes it through the one engine. Raises ``ValidationError`` (on
+    ``to_stage`` or ``reason``) when the step is not in the workflow table or no reason is given,
+    and ``PermissionDenied`` when the user's role may not take the step. Nothing is written then.
     Starting implementation sets ``started_on`` when it is still empty.
     """
-    cap_case = CapCase.objects.select_for_update().get(pk=cap_case.pk)
+    action = cap_case_step(cap_case=cap_case, to_stage=to_stage)
+    cap_case = transition_take(obj=cap_case, action=action, user=user, comment=reason)
+    return cap_case.workflow_step
+
+
+def cap_case_step(*, cap_case: CapCase, to_stage: str) -> str:
+    """The step of the workflow table that moves the CAP case from its stage to ``to_stage``;
+    ``ValidationError`` on ``to_stage`` when the table has none."""
     if to_stage not in CapStage.values:
         raise ValidationError({"to_stage": _("Unknown stage: %(stage)s.") % {"stage": to_stage}})
-    allowed, why = can_transition(user, cap_case, to_stage)
-    if transition_between(cap_case.stage, to_stage) is None:
-        raise ValidationError({"to_stage": why})
-    if not allowed:
-        raise PermissionDenied(why)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why the CAP case moves to this stage.")})
-
-    record = CapCaseTransition(
-        cap_case=cap_case, from_stage=cap_case.stage, to_stage=to_stage, taken_by=user, reason=reason.strip()
-    )
-    record.full_clean()
-    record._history_user = user
-    record.save()
-
-    cap_case.stage = to_stage
-    if to_stage == CapStage.IN_IMPLEMENTATION and cap_case.started_on is None:
-        cap_case.started_on = timezone.localdate()
-    cap_case._history_user = user
-    cap_case._change_reason = reason.strip()[:100]
-    cap_case.save()
-    return record
+    current = CapCase.objects.only("stage").get(pk=cap_case.pk).stage
+    transition = transition_between(current, to_stage)
+    if transition is None:
+        raise ValidationError(
+            {
+                "to_stage": _("A CAP case cannot move from '%(source)s' to '%(target)s'.")
+                % {"source": CapStage(current).label, "target": CapStage(to_stage).label}
+            }
+        )
+    return transition.action
 
 
 @transaction.atomic
@@ -74,6 +73,6 @@ def eligibility_decide(
     assessment.score_at_decision = row.score
     assessment.reasons_at_decision = [reason_line.as_text() for reason_line in row.reasons]
     assessment.full_clean()
-    assessment._history_user = user
-    assessment.save()
+    with acting_user(user):
+        assessment.save()
     return assessment

@@ -6,13 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from cap_portal.access import Action
-from cap_portal.views import ObjectDetailView, ObjectEditView, ObjectListView, RestrictedViewMixin
+from cap_portal.views import (
+    ChildEditView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    RestrictedViewMixin,
+    TransitionView,
+    message_validation_error,
+)
 from parties.models import Contact, Party
 
 from . import forms
@@ -38,7 +45,8 @@ from .models import (
     TechnicalMission,
 )
 from .selectors import candidate_ranking, recommendation_status_history
-from .services import cap_case_transition, eligibility_decide
+from .services import eligibility_decide
+from .workflow import transition_between
 
 # --- Reference data ------------------------------------------------------------------------------
 
@@ -196,52 +204,30 @@ class CapCaseEditView(PartyPresetMixin, ObjectEditView):
     form_class = forms.CapCaseForm
 
 
-class CapCaseTransitionView(RestrictedViewMixin, generic.detail.SingleObjectMixin, generic.View):
-    """POST: move a CAP case to another stage through ``cap_case_transition``."""
+class CapCaseTransitionView(TransitionView):
+    """POST: move a CAP case to another stage (the form names the stage and the reason): the
+    generic transition view, on CAP cases."""
 
     queryset = CapCase.objects.select_related("party")
     access_action = Action.CHANGE
-    http_method_names = ["post"]
+    form_class = forms.TransitionForm
+    success_message = _("The CAP case moved to the new stage.")
 
-    def post(self, request, *args, **kwargs):
-        cap_case = self.get_object()
-        form = forms.TransitionForm(request.POST, cap_case=cap_case)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return HttpResponseRedirect(cap_case.get_absolute_url())
-        try:
-            cap_case_transition(cap_case=cap_case, user=request.user, **form.cleaned_data)
-        except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The CAP case moved to the new stage."))
-        return HttpResponseRedirect(cap_case.get_absolute_url())
+    def get_form_kwargs(self):
+        return {"cap_case": self.object}
+
+    def get_step(self, form):
+        # The form offers only the stages the table allows from the current one.
+        transition = transition_between(self.object.stage, form.cleaned_data["to_stage"])
+        return transition.action, form.cleaned_data["reason"], {}
 
 
-class CapRecordEditView(ObjectEditView):
+class CapRecordEditView(ChildEditView):
     """Create a record of the CAP case named in the URL, or edit one by its id."""
 
-    def get_cap_case(self):
-        return get_object_or_404(
-            CapCase.objects.restrict(self.request.user, Action.VIEW), pk=self.kwargs["case_pk"]
-        )
-
-    @property
-    def is_create(self):
-        return "pk" not in self.kwargs
-
-    def get_initial_object_values(self):
-        return {"cap_case": self.get_cap_case()}
-
-    def get_cancel_url(self):
-        if "case_pk" in self.kwargs:
-            return reverse("cases:capcase_detail", kwargs={"pk": self.kwargs["case_pk"]})
-        return self.object.get_absolute_url()
+    parent_model = CapCase
+    parent_field = "cap_case"
+    parent_kwarg = "case_pk"
 
 
 class TechnicalMissionEditView(CapRecordEditView):
@@ -324,8 +310,7 @@ class EligibilityDecideView(RestrictedViewMixin, generic.detail.SingleObjectMixi
                 user=request.user,
             )
         except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            message_validation_error(request, error)
         except PermissionDenied as error:
             messages.error(request, str(error))
         else:

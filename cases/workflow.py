@@ -1,55 +1,87 @@
 """The CAP case workflow, declared as data: which stage may follow which, and who may move it.
 
-The one entry point that changes a stage is :func:`cases.services.cap_case_transition`; it asks
-:func:`can_transition` first. Adding a step to the programme means adding a row here, not a branch
-in a view.
+Taken through the one engine, :func:`cap_portal.workflow.transition_take` (the API and the UI
+name the target stage: :func:`cases.services.cap_case_transition` finds the step). Each move is
+recorded as a :class:`cases.models.CapCaseTransition` (who, when, why). Adding a step to the
+programme means adding a row here, not a branch in a view.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import Role, get_user_roles
+from cap_portal.access import CASE_MANAGER_ROLES
+from cap_portal.workflow import Transition, Workflow, may_take
 
 from .choices import CapStage as S
 
 
-@dataclass(frozen=True)
-class StageTransition:
-    """One allowed move of a CAP case, and the (global) roles that may take it."""
-
-    source: str
-    target: str
-    roles: frozenset
-    label: str
+def start_implementation(cap_case, **_context) -> None:
+    """Starting implementation sets ``started_on`` when it is still empty."""
+    if cap_case.started_on is None:
+        cap_case.started_on = timezone.localdate()
 
 
-CASE_MANAGERS = frozenset({Role.CASE_MANAGER})
+def record_stage_change(cap_case, *, transition, from_state, user, comment, **_extra):
+    """Every move is a :class:`CapCaseTransition`: from, to, who, when and why."""
+    from .models import CapCaseTransition
 
-TRANSITIONS: tuple[StageTransition, ...] = (
-    StageTransition(S.CANDIDATE, S.LONG_LIST, CASE_MANAGERS, _("Put on the long list")),
-    StageTransition(S.LONG_LIST, S.SHORT_LIST, CASE_MANAGERS, _("Put on the short list")),
-    StageTransition(S.SHORT_LIST, S.SELECTED, CASE_MANAGERS, _("Select")),
-    StageTransition(S.CANDIDATE, S.NOT_SELECTED, CASE_MANAGERS, _("Do not select")),
-    StageTransition(S.LONG_LIST, S.NOT_SELECTED, CASE_MANAGERS, _("Do not select")),
-    StageTransition(S.SHORT_LIST, S.NOT_SELECTED, CASE_MANAGERS, _("Do not select")),
-    StageTransition(S.NOT_SELECTED, S.CANDIDATE, CASE_MANAGERS, _("Reconsider as a candidate")),
-    StageTransition(S.SELECTED, S.IN_IMPLEMENTATION, CASE_MANAGERS, _("Start implementation")),
-    StageTransition(S.IN_IMPLEMENTATION, S.CLOSING, CASE_MANAGERS, _("Start closing")),
-    StageTransition(S.CLOSING, S.IN_IMPLEMENTATION, CASE_MANAGERS, _("Resume implementation")),
-    StageTransition(S.CLOSING, S.CLOSED, CASE_MANAGERS, _("Close")),
+    record = CapCaseTransition(
+        cap_case=cap_case, from_stage=from_state, to_stage=transition.target, taken_by=user, reason=comment
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+SELECTION = frozenset({S.CANDIDATE, S.LONG_LIST, S.SHORT_LIST})
+
+
+def _step(action, sources, target, label, **options) -> Transition:
+    # Every move of a CAP case is the Secretariat case manager's, and says why.
+    return Transition(
+        action, frozenset(sources), target, CASE_MANAGER_ROLES, label, comment_required=True, **options
+    )
+
+
+WORKFLOW = Workflow(
+    model="cases.CapCase",
+    field="stage",
+    transitions=(
+        _step("long_list", {S.CANDIDATE}, S.LONG_LIST, _("Put on the long list")),
+        _step("short_list", {S.LONG_LIST}, S.SHORT_LIST, _("Put on the short list")),
+        _step("select", {S.SHORT_LIST}, S.SELECTED, _("Select")),
+        _step("not_select", SELECTION, S.NOT_SELECTED, _("Do not select")),
+        _step("reconsider", {S.NOT_SELECTED}, S.CANDIDATE, _("Reconsider as a candidate")),
+        _step(
+            "start_implementation",
+            {S.SELECTED},
+            S.IN_IMPLEMENTATION,
+            _("Start implementation"),
+            effect=start_implementation,
+        ),
+        _step("start_closing", {S.IN_IMPLEMENTATION}, S.CLOSING, _("Start closing")),
+        _step("resume_implementation", {S.CLOSING}, S.IN_IMPLEMENTATION, _("Resume implementation")),
+        _step("close", {S.CLOSING}, S.CLOSED, _("Close")),
+    ),
+    record=record_stage_change,
+    # The API and the UI name the target stage and give the reason.
+    action_field="to_stage",
+    comment_field="reason",
+    role_message=_("Only a Secretariat case manager may take this step."),
+    comment_message=_("Say why the CAP case moves to this stage."),
 )
+TRANSITIONS = WORKFLOW.transitions
 
 
-def transition_between(source: str, target: str) -> StageTransition | None:
+def transition_between(source: str, target: str) -> Transition | None:
     """The declared transition from ``source`` to ``target``, or None when the table has none."""
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+    return next((t for t in TRANSITIONS if source in t.sources and t.target == target), None)
 
 
-def transitions_from(source: str) -> list[StageTransition]:
-    return [t for t in TRANSITIONS if t.source == source]
+def transitions_from(source: str) -> list[Transition]:
+    return WORKFLOW.transitions_from(source)
 
 
 def can_transition(user, cap_case, to_stage: str) -> tuple[bool, str]:
@@ -63,9 +95,7 @@ def can_transition(user, cap_case, to_stage: str) -> tuple[bool, str]:
             _("A CAP case cannot move from '%(source)s' to '%(target)s'.")
             % {"source": S(cap_case.stage).label, "target": _stage_label(to_stage)}
         )
-    if not get_user_roles(user).global_roles & transition.roles:
-        return False, str(_("Only a Secretariat case manager may take this step."))
-    return True, ""
+    return may_take(user, cap_case, transition.action)
 
 
 def _stage_label(value: str) -> str:

@@ -7,14 +7,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from cap_portal.access import ALL_ROLES, PARTY_ROLES, AccessPolicy, Role
+from cap_portal.access import (
+    ALL_ROLES,
+    CASE_MANAGER_ROLES,
+    PARTY_RECORD_MAINTAINER_ROLES,
+    READER_ROLES,
+    ROLE_CHOICES,
+    SECRETARIAT_ROLES,
+    AccessPolicy,
+    is_donor_role,
+    is_global_role,
+    is_party_role,
+)
 from cap_portal.models import BaseModel
 
 from .choices import AuthorityKind, Region, WorkingLanguage
-
-CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
-SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-MAINTAINERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
 
 
 class Party(BaseModel):
@@ -34,9 +41,9 @@ class Party(BaseModel):
     access_policy = AccessPolicy(
         party_path="",
         view=ALL_ROLES,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
         public_view=True,
     )
 
@@ -74,10 +81,10 @@ class Authority(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="party",
-        view=SECRETARIAT | PARTY_ROLES,
-        add=MAINTAINERS,
-        change=MAINTAINERS,
-        delete=MAINTAINERS,
+        view=READER_ROLES,
+        add=PARTY_RECORD_MAINTAINER_ROLES,
+        change=PARTY_RECORD_MAINTAINER_ROLES,
+        delete=PARTY_RECORD_MAINTAINER_ROLES,
     )
 
     class Meta:
@@ -120,10 +127,10 @@ class Contact(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="party",
-        view=SECRETARIAT | PARTY_ROLES,
-        add=MAINTAINERS,
-        change=MAINTAINERS,
-        delete=MAINTAINERS,
+        view=READER_ROLES,
+        add=PARTY_RECORD_MAINTAINER_ROLES,
+        change=PARTY_RECORD_MAINTAINER_ROLES,
+        delete=PARTY_RECORD_MAINTAINER_ROLES,
     )
 
     class Meta:
@@ -161,9 +168,9 @@ class Donor(BaseModel):
     access_policy = AccessPolicy(
         party_path=None,
         view=ALL_ROLES,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
         public_view=True,
     )
 
@@ -186,7 +193,7 @@ class RoleAssignment(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cap_roles", verbose_name=_("user")
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=ROLE_CHOICES)
     party = models.ForeignKey(
         Party,
         on_delete=models.CASCADE,
@@ -206,10 +213,10 @@ class RoleAssignment(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="party",
-        view=SECRETARIAT,
-        add=CASE_MANAGER_ONLY,
-        change=CASE_MANAGER_ONLY,
-        delete=CASE_MANAGER_ONLY,
+        view=SECRETARIAT_ROLES,
+        add=CASE_MANAGER_ROLES,
+        change=CASE_MANAGER_ROLES,
+        delete=CASE_MANAGER_ROLES,
     )
 
     class Meta:
@@ -232,11 +239,11 @@ class RoleAssignment(BaseModel):
         return f"{self.user} — {self.get_role_display()}"
 
     def clean(self):
-        if self.role in PARTY_ROLES and not self.party_id:
+        if is_party_role(self.role) and not self.party_id:
             raise ValidationError({"party": _("A focal point role is held for a Party: choose one.")})
-        if self.role in (Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER) and self.party_id:
+        if is_global_role(self.role) and self.party_id:
             raise ValidationError({"party": _("Secretariat roles are global: leave the Party empty.")})
-        if self.role == Role.DONOR_OBSERVER and not self.donor_id:
+        if is_donor_role(self.role) and not self.donor_id:
             raise ValidationError({"donor": _("A donor observer observes for a donor: choose one.")})
-        if self.role != Role.DONOR_OBSERVER and self.donor_id:
+        if not is_donor_role(self.role) and self.donor_id:
             raise ValidationError({"donor": _("Only donor observers are held for a donor.")})

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from cap_portal.access import PARTY_ROLES, Action, get_user_roles
+from cap_portal.access import Action, party_ids_held
 from cap_portal.history import history_entries
 from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from cases.selectors import party_compliance_picture
@@ -39,7 +39,7 @@ class PartyDetailView(ObjectDetailView):
         context["can_edit_authorities"] = Authority.access_policy.permits(
             user, Action.CHANGE, Authority(party=party)
         )
-        context["is_own_party"] = party.pk in get_user_roles(user).parties_for(PARTY_ROLES)
+        context["is_own_party"] = party.pk in party_ids_held(user)
         context["history_entries"] = history_entries(party, limit=20)
         context["compliance"] = party_compliance_picture(party=party, user=user)
         return context

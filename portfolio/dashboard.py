@@ -1,8 +1,9 @@
 """The case manager's portfolio dashboard (issue 7): one row per CAP case, and the figures of the
 charts. A fixed number of queries whatever the number of CAP cases (pinned in
-tests/cases/test_dashboard.py): the CAP cases with their workplan, milestone, progress and
-agreement figures as subquery annotations, then one query for the activities, one for the
-workplan version that counts, and the budget figures (``budgets.selectors``).
+tests/portfolio/test_dashboard.py): the CAP cases with their milestone, progress and agreement
+figures as subquery annotations, then one query for the workplan version in force
+(``Workplan.objects.in_force``), one for its activities, and the budget figures
+(``budgets.selectors``).
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def _latest(queryset, value: str):
 
 
 def portfolio_queryset(user, today: datetime.date):
-    """The CAP cases the user may see, annotated with the dashboard's per-case figures."""
-    latest_workplan = Workplan.objects.filter(cap_case=OuterRef("pk")).current().order_by("-version")
+    """The CAP cases the user may see, annotated with the dashboard's per-case figures (the
+    workplan version in force is read by :func:`portfolio`)."""
     overdue = Milestone.objects.overdue(today).filter(
         workplan__cap_case=OuterRef("pk"), workplan__status=WorkplanStatus.APPROVED
     )
@@ -128,9 +129,6 @@ def portfolio_queryset(user, today: datetime.date):
         CapCase.objects.restrict(user, Action.VIEW)
         .select_related("party", "case_manager")
         .annotate(
-            dash_workplan_id=_latest(latest_workplan, "pk"),
-            dash_workplan_version=_latest(latest_workplan, "version"),
-            dash_workplan_status=_latest(latest_workplan, "status"),
             dash_milestones_overdue=Coalesce(
                 Subquery(
                     overdue.order_by().values("workplan__cap_case").annotate(n=Count("pk")).values("n")[:1],
@@ -167,19 +165,23 @@ def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> d
 def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Portfolio:
     """The dashboard rows for ``cap_cases`` (a queryset from :func:`portfolio_queryset`, filtered
     by the caller; all the user may see by default), and the portfolio's activities by status."""
-    from budgets.selectors import budget_workplan_ids
-
     today = today or timezone.localdate()
     if cap_cases is None:
         cap_cases = portfolio_queryset(user, today)
     cases = list(cap_cases)
     ids = [c.pk for c in cases]
-    # The plan in force: the approved version, else the latest (as for the budget figures).
-    plan_ids = budget_workplan_ids(ids)
+    # The version in force today (``Workplan.objects.in_force``, as for the budget figures and
+    # the SC report): its number and status on the row, its activities counted.
+    plans = {
+        cap_case_id: (pk, version, status)
+        for cap_case_id, pk, version, status in Workplan.objects.filter(cap_case_id__in=ids)
+        .in_force(today)
+        .values_list("cap_case_id", "pk", "version", "status")
+    }
     counts: dict[int, Counter] = defaultdict(Counter)
     by_status: Counter = Counter()
     rows_by_status = (
-        Activity.objects.filter(workplan_id__in=list(plan_ids.values()))
+        Activity.objects.filter(workplan_id__in=[pk for pk, _version, _status in plans.values()])
         .order_by()
         .values("workplan_id", "status")
         .annotate(n=Count("pk"))
@@ -190,18 +192,19 @@ def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Po
     figures = budget_absorption_by_party(user=user, cap_case_ids=ids, as_of=today) if ids else {}
     rows = []
     for case in cases:
-        statuses = counts.get(plan_ids.get(case.pk), Counter())
+        plan_id, plan_version, plan_status = plans.get(case.pk, (None, None, None))
+        statuses = counts.get(plan_id, Counter())
         party_figures = figures.get(case.party_id)
         rows.append(
             PortfolioRow(
                 cap_case=case,
-                workplan_id=case.dash_workplan_id,
-                workplan_version=case.dash_workplan_version,
-                workplan_status=case.dash_workplan_status,
+                workplan_id=plan_id,
+                workplan_version=plan_version,
+                workplan_status=plan_status,
                 activities_total=sum(n for s, n in statuses.items() if s not in NOT_COUNTED),
                 activities_completed=statuses.get(ActivityStatus.COMPLETED, 0),
                 milestones_overdue=case.dash_milestones_overdue,
-                absorption=party_figures.percent_of_received if party_figures else None,
+                absorption=party_figures.absorption_of_received if party_figures else None,
                 budget_figures=party_figures,
                 current_end=case.dash_current_end,
                 original_end=case.dash_agreement_end,
@@ -217,14 +220,18 @@ def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Po
 
 # The dashboard's export columns: (label, attribute of PortfolioRow).
 def export_columns():
-    return [
-        (_("Party"), "party_name"),
-        (_("Stage"), "stage"),
-        (_("Workplan version"), "workplan_version"),
-        (_("Workplan status"), "workplan_status_label"),
-        (_("Activities complete (%)"), "percent_complete"),
-        (_("Milestones overdue"), "milestones_overdue"),
-        (_("Budget absorption (% of funds received)"), "absorption"),
-        (_("Current end date"), "current_end"),
-        (_("Last progress update"), "last_progress"),
-    ]
+    """The labels are translated now (str): a spreadsheet cell takes text, not a lazy string."""
+    return [(str(label), attribute) for label, attribute in _EXPORT_COLUMNS]
+
+
+_EXPORT_COLUMNS = [
+    (_("Party"), "party_name"),
+    (_("Stage"), "stage"),
+    (_("Workplan version"), "workplan_version"),
+    (_("Workplan status"), "workplan_status_label"),
+    (_("Activities complete (%)"), "percent_complete"),
+    (_("Milestones overdue"), "milestones_overdue"),
+    (_("Budget absorption (% of funds received)"), "absorption"),
+    (_("Current end date"), "current_end"),
+    (_("Last progress update"), "last_progress"),
+]

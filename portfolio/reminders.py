@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budgets.models import LegalInstrument
-from cap_portal.access import Role
+from cap_portal.access import MA_ROLES, SA_ROLES
 from parties.models import RoleAssignment
 from workplans.choices import SA_REPORTED_ENTITIES, WorkplanStatus
 from workplans.models import Activity, Milestone
@@ -90,8 +90,8 @@ def due_items(today: datetime.date) -> list[Due]:
     party_ids = {a.workplan.cap_case.party_id for a in activities}
     party_ids |= {m.workplan.cap_case.party_id for m in milestones}
     party_ids |= {i.cap_case.party_id for i in agreements}
-    ma = _focal_points(party_ids, [Role.MA_FOCAL_POINT])
-    sa = _focal_points(party_ids, [Role.SA_FOCAL_POINT])
+    ma = _focal_points(party_ids, MA_ROLES)
+    sa = _focal_points(party_ids, SA_ROLES)
 
     def people(cap_case, *groups):
         found = [u for group in groups for u in group.get(cap_case.party_id, [])]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from cap_portal import exports
-from cap_portal.access import Action, get_user_roles
-from cap_portal.views import ObjectListView, RestrictedViewMixin
+from cap_portal.access import Action, party_ids_held, sees_portfolio_dashboard
+from cap_portal.views import ObjectListView, RestrictedViewMixin, message_validation_error
 from cases.filtersets import BootstrapFilterSet, CapCaseFilterSet, party_filter
 from cases.models import CapCase
 from parties.models import Party
@@ -33,16 +33,16 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     Parties, what needs their attention and their recent notifications."""
 
     def get_template_names(self):
-        if self.is_secretariat:
+        if self.sees_portfolio:
             return ["portfolio/dashboard.html"]
         return ["portfolio/my_party.html"]
 
     @property
-    def is_secretariat(self):
-        return get_user_roles(self.request.user).is_secretariat
+    def sees_portfolio(self):
+        return sees_portfolio_dashboard(self.request.user)
 
     def get(self, request, *args, **kwargs):
-        if self.is_secretariat and request.GET.get("export") in exports.EXPORT_FORMATS:
+        if self.sees_portfolio and request.GET.get("export") in exports.EXPORT_FORMATS:
             portfolio = self.get_portfolio()
             return exports.export_response(
                 portfolio.rows, dashboard.export_columns(), request.GET["export"], str(_("CAP portfolio"))
@@ -61,7 +61,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        if self.is_secretariat:
+        if self.sees_portfolio:
             portfolio = self.get_portfolio()
             query = self.request.GET.copy()
             query.pop("export", None)
@@ -74,8 +74,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
             )
             items = needs_attention(user)
         else:
-            roles = get_user_roles(user)
-            own_ids = set().union(*roles.party_roles.values()) if roles.party_roles else set()
+            own_ids = party_ids_held(user)
             context["own_parties"] = Party.objects.restrict(user, Action.VIEW).filter(pk__in=own_ids)
             context["own_cap_cases"] = (
                 CapCase.objects.restrict(user, Action.VIEW)
@@ -161,8 +160,7 @@ class CommentCreateView(RestrictedViewMixin, generic.View):
         except PermissionDenied:
             raise
         except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            message_validation_error(request, error)
             return HttpResponseRedirect(cap_case.get_absolute_url() + "#feed")
         messages.success(request, _("Your comment was posted."))
         return HttpResponseRedirect(comment.get_absolute_url())

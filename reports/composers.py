@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from cases.choices import PENDING_RECOMMENDATION_STATUSES, RecommendationStatus
+
 from . import selectors
 from .choices import SectionKind
 
@@ -219,8 +221,8 @@ def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
         "recommendations", lambda: selectors.recommendation_counts(context.party_ids, context.as_of)
     ).get(party.pk, {})
     total = sum(counts.values())
-    pending = counts.get("open", 0) + counts.get("in_progress", 0)
-    implemented = counts.get("implemented", 0)
+    pending = sum(counts.get(status, 0) for status in PENDING_RECOMMENDATION_STATUSES)
+    implemented = counts.get(RecommendationStatus.IMPLEMENTED, 0)
     if labels:
         text = gettext(
             "%(party)s is subject to the following compliance mechanisms and processes: %(list)s."
@@ -246,15 +248,16 @@ def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
 
 def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
     party = context.party
-    workplan = context.memo("workplans", lambda: selectors.current_workplans(context.party_ids)).get(party.pk)
+    workplan = context.memo(
+        "workplans", lambda: selectors.current_workplans(context.party_ids, context.as_of)
+    ).get(party.pk)
     if workplan is None:
         return gettext("No workplan is recorded for %(party)s yet.") % {"party": party.name}, {
             "workplan": None
         }
     areas = selectors.workplan_areas(workplan)
     text = gettext(
-        "The workplan “%(title)s” (version %(version)s, %(period)s) is led by the Management "
-        "Authority."
+        "The workplan “%(title)s” (version %(version)s, %(period)s) is led by the Management Authority."
     ) % {
         "title": workplan.title,
         "version": workplan.version,
@@ -271,7 +274,9 @@ def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
 
 
 def _party_progress(context: ComposeContext) -> tuple[str, dict]:
-    counts, labels = context.memo("activities", lambda: selectors.activities_by_status(context.party_ids))
+    counts, labels = context.memo(
+        "activities", lambda: selectors.activities_by_status(context.party_ids, context.as_of)
+    )
     by_status = counts.get(context.party.pk, {})
     total = sum(by_status.values())
     if not total:
@@ -479,7 +484,7 @@ def compose_impact(context: ComposeContext) -> Composition:
         "recommendations", lambda: selectors.recommendation_counts(context.party_ids, context.as_of)
     )
     total = sum(sum(c.values()) for c in counts.values())
-    implemented = sum(c.get("implemented", 0) for c in counts.values())
+    implemented = sum(c.get(RecommendationStatus.IMPLEMENTED, 0) for c in counts.values())
     if not total:
         text = gettext("No recommendation of the CITES bodies is recorded for the beneficiary Parties yet.")
     else:
@@ -508,7 +513,9 @@ def compose_sustainability(context: ComposeContext) -> Composition:
 
 @composer(K.FINDING_TIMEFRAMES)
 def compose_timeframes(context: ComposeContext) -> Composition:
-    workplans = context.memo("workplans", lambda: selectors.current_workplans(context.party_ids))
+    workplans = context.memo(
+        "workplans", lambda: selectors.current_workplans(context.party_ids, context.as_of)
+    )
     months = [
         (wp.ends_on.year - wp.starts_on.year) * 12 + wp.ends_on.month - wp.starts_on.month
         for wp in workplans.values()
@@ -536,7 +543,7 @@ def compose_finance(context: ComposeContext) -> Composition:
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     if not budget:
         return Composition(str(NO_BUDGET), {"recorded": False})
-    received = sum((row.get("received") or 0) for row in budget["parties"])
+    received = budget["programme"]["received"]
     text = gettext("Funds received by the beneficiary Parties as of %(date)s: %(currency)s %(amount)s.") % {
         "date": format_date(context.as_of),
         "currency": budget.get("currency", ""),
@@ -550,9 +557,7 @@ def compose_absorption(context: ComposeContext) -> Composition:
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     if not budget:
         return Composition(str(NO_BUDGET), {"recorded": False})
-    received = sum((row.get("received") or 0) for row in budget["parties"])
-    spent = sum((row.get("spent") or 0) for row in budget["parties"])
-    rate = selectors.absorption_rate(spent, received)
+    rate = budget["programme"]["absorption"]  # budgets.selectors.absorption_rate, as on every page
     if rate is None:
         return Composition(gettext("No funds are recorded as received yet."), {"recorded": True})
     text = gettext("The beneficiary Parties had spent %(rate)s%% of the funds received as of %(date)s.") % {

@@ -16,23 +16,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import AccessPolicy, RestrictedQuerySet, Role
+from cap_portal.access import CASE_MANAGER_ROLES, SECRETARIAT_ROLES, AccessPolicy, RestrictedQuerySet
 from cap_portal.models import BaseModel
 from parties.choices import WorkingLanguage
 
 from .choices import RenderState, ReportStatus, SectionKind
 
-SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
-
 # A report concerns the whole programme, not one Party (party_path=None): the Secretariat reads
 # every report; every other signed-in user (focal points, donor observers) reads final ones only.
 REPORT_POLICY = AccessPolicy(
     party_path=None,
-    view=SECRETARIAT,
-    add=CASE_MANAGER_ONLY,
-    change=CASE_MANAGER_ONLY,
-    delete=CASE_MANAGER_ONLY,
+    view=SECRETARIAT_ROLES,
+    add=CASE_MANAGER_ROLES,
+    change=CASE_MANAGER_ROLES,
+    delete=CASE_MANAGER_ROLES,
     public_q=Q(status=ReportStatus.FINAL),
 )
 
@@ -145,8 +142,8 @@ class ReportSection(BaseModel):
 
     access_policy = AccessPolicy(
         party_path=None,
-        view=SECRETARIAT,
-        change=CASE_MANAGER_ONLY,
+        view=SECRETARIAT_ROLES,
+        change=CASE_MANAGER_ROLES,
         public_q=Q(report__status=ReportStatus.FINAL),
     )
 
@@ -209,7 +206,7 @@ class ReportRender(BaseModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    access_policy = AccessPolicy(party_path=None, view=SECRETARIAT, add=CASE_MANAGER_ONLY)
+    access_policy = AccessPolicy(party_path=None, view=SECRETARIAT_ROLES, add=CASE_MANAGER_ROLES)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -255,7 +252,7 @@ class ReportVersion(BaseModel):
     snapshot = models.JSONField(_("snapshot of the composed content"))
 
     access_policy = AccessPolicy(
-        party_path=None, view=SECRETARIAT, public_q=Q(report__status=ReportStatus.FINAL)
+        party_path=None, view=SECRETARIAT_ROLES, public_q=Q(report__status=ReportStatus.FINAL)
     )
 
     class Meta:

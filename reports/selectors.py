@@ -1,41 +1,24 @@
 """Reads the report needs from the other apps, as of the report's as-of date.
 
-The cases, workplans and budgets apps grow while this one is written: every function here looks
-the models up by name and checks the fields it uses, so a model or field that does not exist
-(yet) gives an empty answer — the composers then say "no data recorded" — instead of an error.
-Dated records (missions, events, deliverables, cases, recommendations) count when their date is on
-or before the as-of date; statuses (activities, recommendations) are as recorded when composed,
-and the version's snapshot freezes them.
+The models are imported, not looked up by name: a renamed model or field fails loudly (and
+``tests/reports/test_reports_selectors.py`` reads real data through every function) instead of
+turning into a silent "no data recorded". Dated records (missions, events, deliverables, cases,
+recommendations) count when their date is on or before the as-of date; the workplan is the version
+in force on that date (``Workplan.objects.in_force``); statuses (activities, recommendations) are
+as recorded when composed, and the version's snapshot freezes them.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, Sum
 
-
-def get_model(label: str):
-    """The model ``app_label.ModelName``, or None while that slice does not exist."""
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-def has_fields(model, *names: str) -> bool:
-    if model is None:
-        return False
-    for name in names:
-        try:
-            model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return False
-    return True
+from budgets.selectors import report_budget_figures
+from cases.models import CapCase, ComplianceCase, Recommendation, TechnicalMission
+from workplans.choices import ActivityStatus
+from workplans.models import Activity, CorrectiveAction, Deliverable, Event, Workplan
 
 
 def _choice_labels(model, field: str) -> dict[str, str]:
@@ -45,33 +28,21 @@ def _choice_labels(model, field: str) -> dict[str, str]:
 # --- Workplans -----------------------------------------------------------------------------------
 
 
-def current_workplans(party_ids) -> dict[int, object]:
-    """The workplan version in force per Party: the approved one, else the latest not superseded."""
-    Workplan = get_model("workplans.Workplan")
-    if not has_fields(Workplan, "cap_case", "status", "version", "title", "starts_on", "ends_on"):
-        return {}
+def current_workplans(party_ids, as_of: datetime.date) -> dict[int, Workplan]:
+    """Party id → the workplan version in force on the as-of date (``Workplan.objects.in_force``,
+    the rule of the budget figures and the dashboard too); a Party with two CAP cases: its latest."""
     rows = (
         Workplan.objects.filter(cap_case__party_id__in=party_ids)
-        .exclude(status="superseded")
+        .in_force(as_of)
         .select_related("cap_case")
-        .order_by("-version")
+        .order_by("cap_case_id")
     )
-    chosen: dict[int, object] = {}
-    for workplan in rows:
-        party_id = workplan.cap_case.party_id
-        if party_id not in chosen or (
-            workplan.status == "approved" and chosen[party_id].status != "approved"
-        ):
-            chosen[party_id] = workplan
-    return chosen
+    return {workplan.cap_case.party_id: workplan for workplan in rows}
 
 
-def activities_by_status(party_ids) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
-    """Counts of the activities of each Party's current workplan by status, and the status labels."""
-    Activity = get_model("workplans.Activity")
-    if not has_fields(Activity, "workplan", "status"):
-        return {}, {}
-    workplans = current_workplans(party_ids)
+def activities_by_status(party_ids, as_of: datetime.date) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
+    """Counts of the activities of each Party's workplan in force by status, and the status labels."""
+    workplans = current_workplans(party_ids, as_of)
     by_workplan = {wp.pk: party_id for party_id, wp in workplans.items()}
     counts: dict[int, dict[str, int]] = {party_id: {} for party_id in workplans}
     rows = (
@@ -87,8 +58,7 @@ def activities_by_status(party_ids) -> tuple[dict[int, dict[str, int]], dict[str
 
 def workplan_areas(workplan) -> list[str]:
     """The areas of concern the workplan's activities address, as labels, in a stable order."""
-    Activity = get_model("workplans.Activity")
-    if workplan is None or not has_fields(Activity, "area"):
+    if workplan is None:
         return []
     labels = _choice_labels(Activity, "area")
     codes = (
@@ -98,23 +68,20 @@ def workplan_areas(workplan) -> list[str]:
 
 
 def late_activities(party_id, as_of: datetime.date) -> list:
-    """Activities of the Party's current workplan that are delayed, or past their planned end and
+    """Activities of the Party's workplan in force that are delayed, or past their planned end and
     neither completed nor cancelled on the as-of date."""
-    Activity = get_model("workplans.Activity")
-    workplan = current_workplans([party_id]).get(party_id)
-    if workplan is None or not has_fields(Activity, "status", "planned_end", "code", "title"):
+    workplan = current_workplans([party_id], as_of).get(party_id)
+    if workplan is None:
         return []
+    finished = [ActivityStatus.COMPLETED, ActivityStatus.CANCELLED]
     return list(
         Activity.objects.filter(workplan=workplan)
-        .filter(Q(status="delayed") | Q(planned_end__lt=as_of) & ~Q(status__in=["completed", "cancelled"]))
+        .filter(Q(status=ActivityStatus.DELAYED) | Q(planned_end__lt=as_of) & ~Q(status__in=finished))
         .order_by("planned_end", "code")
     )
 
 
 def corrective_actions(party_id, as_of: datetime.date) -> list:
-    CorrectiveAction = get_model("workplans.CorrectiveAction")
-    if not has_fields(CorrectiveAction, "workplan", "agreed_on", "description"):
-        return []
     return list(
         CorrectiveAction.objects.filter(workplan__cap_case__party_id=party_id, agreed_on__lte=as_of).order_by(
             "agreed_on", "pk"
@@ -124,9 +91,6 @@ def corrective_actions(party_id, as_of: datetime.date) -> list:
 
 def revised_workplans(party_ids) -> int:
     """How many Parties had their workplan revised (a version after the first)."""
-    Workplan = get_model("workplans.Workplan")
-    if not has_fields(Workplan, "version", "cap_case"):
-        return 0
     return (
         Workplan.objects.filter(cap_case__party_id__in=party_ids, version__gt=1)
         .values("cap_case__party_id")
@@ -140,9 +104,6 @@ def revised_workplans(party_ids) -> int:
 
 def events(party_ids, as_of: datetime.date) -> list:
     """Missions, workshops, trainings and meetings held on or before the as-of date."""
-    Event = get_model("workplans.Event")
-    if not has_fields(Event, "cap_case", "start_on", "title"):
-        return []
     return list(
         Event.objects.filter(cap_case__party_id__in=party_ids, start_on__lte=as_of)
         .select_related("cap_case")
@@ -152,9 +113,6 @@ def events(party_ids, as_of: datetime.date) -> list:
 
 def missions(party_ids, as_of: datetime.date) -> list:
     """The Secretariat's technical missions that started on or before the as-of date."""
-    TechnicalMission = get_model("cases.TechnicalMission")
-    if not has_fields(TechnicalMission, "cap_case", "starts_on", "place"):
-        return []
     return list(
         TechnicalMission.objects.filter(cap_case__party_id__in=party_ids, starts_on__lte=as_of)
         .select_related("cap_case")
@@ -164,9 +122,6 @@ def missions(party_ids, as_of: datetime.date) -> list:
 
 def participants_by_sex(party_ids, as_of: datetime.date) -> dict[int, dict[str, int]]:
     """Participants in events held by the as-of date, per Party: female, male, other."""
-    Event = get_model("workplans.Event")
-    if not has_fields(Event, "participants_female", "participants_male", "participants_other"):
-        return {}
     rows = (
         Event.objects.filter(cap_case__party_id__in=party_ids, start_on__lte=as_of)
         .values("cap_case__party_id")
@@ -187,9 +142,6 @@ def participants_by_sex(party_ids, as_of: datetime.date) -> dict[int, dict[str, 
 
 def deliverables(party_ids, as_of: datetime.date) -> list:
     """Deliverables delivered on or before the as-of date."""
-    Deliverable = get_model("workplans.Deliverable")
-    if not has_fields(Deliverable, "cap_case", "delivered_on", "title"):
-        return []
     return list(
         Deliverable.objects.filter(cap_case__party_id__in=party_ids, delivered_on__lte=as_of)
         .select_related("cap_case")
@@ -202,9 +154,6 @@ def deliverables(party_ids, as_of: datetime.date) -> list:
 
 def open_compliance_cases(party_id, as_of: datetime.date) -> list:
     """The Party's compliance cases open on the as-of date (mechanism and species)."""
-    ComplianceCase = get_model("cases.ComplianceCase")
-    if not has_fields(ComplianceCase, "party", "mechanism", "opened_on", "closed_on"):
-        return []
     return list(
         ComplianceCase.objects.filter(party_id=party_id, opened_on__lte=as_of)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
@@ -215,9 +164,6 @@ def open_compliance_cases(party_id, as_of: datetime.date) -> list:
 
 def recommendation_counts(party_ids, as_of: datetime.date) -> dict[int, dict[str, int]]:
     """Recommendations adopted by the as-of date, per Party and status."""
-    Recommendation = get_model("cases.Recommendation")
-    if not has_fields(Recommendation, "party", "status", "adopted_at"):
-        return {}
     rows = (
         Recommendation.objects.filter(party_id__in=party_ids, adopted_at__starts_on__lte=as_of)
         .values("party_id", "status")
@@ -230,10 +176,7 @@ def recommendation_counts(party_ids, as_of: datetime.date) -> dict[int, dict[str
     return dict(result)
 
 
-def cap_cases(party_ids) -> dict[int, object]:
-    CapCase = get_model("cases.CapCase")
-    if not has_fields(CapCase, "party", "stage"):
-        return {}
+def cap_cases(party_ids) -> dict[int, CapCase]:
     return {case.party_id: case for case in CapCase.objects.filter(party_id__in=party_ids).order_by("pk")}
 
 
@@ -243,17 +186,9 @@ def cap_cases(party_ids) -> dict[int, object]:
 def budget_figures(party_ids, as_of: datetime.date) -> dict | None:
     """Budget, funds received, expenditure and absorption per Party and per donor, or None when
     no funding is recorded for these Parties. Computed by the budgets module
-    (``budgets.selectors.report_budget_figures``), the one place money is summed."""
-    from budgets.selectors import report_budget_figures
-
+    (``budgets.selectors.report_budget_figures``), the one place money is summed, with
+    ``programme`` the figures of all these Parties and ``absorption`` by ``absorption_rate``."""
     figures = report_budget_figures(party_ids, as_of)
     if not figures or not (figures.get("parties") or figures.get("donors")):
         return None
     return figures
-
-
-def absorption_rate(spent: Decimal | None, received: Decimal | None) -> Decimal | None:
-    """Expenditure as a percentage of the funds received, to one decimal; None without funds."""
-    if spent is None or not received:
-        return None
-    return (Decimal(spent) * 100 / Decimal(received)).quantize(Decimal("0.1"))

@@ -19,18 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cap_portal import services as generic
 from cap_portal.access import Action
+from cap_portal.history import acting_user
+from cap_portal.workflow import transition_take
 
 from .choices import RenderState, ReportStatus
 from .composers import LAYOUT, ComposeContext, compose
 from .documents import render_docx, render_html, render_pdf
 from .models import Report, ReportRender, ReportSection, ReportVersion
 from .snapshot import build_snapshot
+from .workflow import FINALISE, has_rendered_version
 
 logger = logging.getLogger(__name__)
-
-
-def _stamp(instance, user) -> None:
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
 
 
 def _require(user, action: str, report: Report) -> None:
@@ -62,7 +61,7 @@ def report_sections_sync(*, report: Report, user) -> None:
     """Bring the sections in line with the layout and the Parties: create the missing ones, remove
     the sections of Parties no longer included, set the order, and refresh the default text of
     every section the case manager has not edited. Edited text is never touched."""
-    with translation.override(report.language):
+    with translation.override(report.language), acting_user(user):
         parties = sorted(report.parties.all(), key=lambda party: party.name)
         existing = {(s.kind, s.party_id): s for s in report.sections.all()}
         wanted: list[tuple[str, object]] = []
@@ -74,7 +73,6 @@ def report_sections_sync(*, report: Report, user) -> None:
         keys = {(kind, party.pk if party else None) for kind, party in wanted}
         for key, section in existing.items():
             if key not in keys:
-                _stamp(section, user)
                 section.delete()
         context = ComposeContext(report=report, as_of=report.as_of, parties=parties)
         for order, (kind, party) in enumerate(wanted, start=1):
@@ -88,7 +86,6 @@ def report_sections_sync(*, report: Report, user) -> None:
                 section.body = default
                 changed = True
             if changed:
-                _stamp(section, user)
                 section.save()
 
 
@@ -122,25 +119,18 @@ def section_reset(*, section: ReportSection, user) -> ReportSection:
 
 
 def can_finalise(report: Report) -> tuple[bool, str]:
-    """A report is finalised (published to every signed-in user) once it has a rendered version."""
+    """A report is finalised (published to every signed-in user) once it has a rendered version
+    (the rule of ``reports.workflow``, asked by the page before it offers the button)."""
     if report.status == ReportStatus.FINAL:
         return False, gettext("The report is final already.")
-    if not report.versions.exists():
-        return False, gettext("Render the report at least once before finalising it.")
-    return True, ""
+    return has_rendered_version(report)
 
 
 @transaction.atomic
 def report_finalise(*, report: Report, user) -> Report:
-    """Mark the report final: focal points and donor observers may then read it and its versions."""
-    _require(user, Action.CHANGE, report)
-    allowed, reason = can_finalise(report)
-    if not allowed:
-        raise ValidationError({"status": reason})
-    report.status = ReportStatus.FINAL
-    _stamp(report, user)
-    report.save(update_fields=["status", "updated"])
-    return report
+    """Mark the report final: focal points and donor observers may then read it and its versions.
+    The step of ``reports.workflow``, taken by :func:`cap_portal.workflow.transition_take`."""
+    return transition_take(obj=report, action=FINALISE, user=user)
 
 
 # --- Rendering -----------------------------------------------------------------------------------
@@ -165,8 +155,8 @@ def report_render_request(
         retry_of=retry_of,
         message=gettext("Waiting for a worker."),
     )
-    _stamp(render, user)
-    render.save()
+    with acting_user(user):
+        render.save()
     from .tasks import render_report
 
     transaction.on_commit(partial(render_report.delay, render.pk))
@@ -267,6 +257,7 @@ def _record_version(
     base = f"{report.symbol}-v{number}".replace(" ", "_").replace(".", "")
     version.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
     version.docx.save(f"{base}.docx", ContentFile(docx), save=False)
-    _stamp(version, render.requested_by)
-    version.save()
+    # The worker runs outside any request: the version is recorded as the requester's.
+    with acting_user(render.requested_by):
+        version.save()
     return version

@@ -113,7 +113,9 @@ def annex_figures(context: ComposeContext) -> dict:
     """The annex tables: activities by status, participants by sex, and the budget per Party and
     per donor (``recorded: False`` until the budgets slice records funding)."""
     parties = context.parties
-    counts, labels = context.memo("activities", lambda: selectors.activities_by_status(context.party_ids))
+    counts, labels = context.memo(
+        "activities", lambda: selectors.activities_by_status(context.party_ids, context.as_of)
+    )
     statuses = list(labels) + sorted({s for c in counts.values() for s in c} - set(labels))
     activity_rows = []
     for party in parties:
@@ -165,7 +167,7 @@ def _budget_row(name: str, row: dict) -> dict:
         "budget": budget,
         "received": received,
         "spent": spent,
-        "absorption": selectors.absorption_rate(spent, received),
+        "absorption": row.get("absorption"),  # budgets.selectors.absorption_rate
     }
 
 

@@ -18,6 +18,8 @@ from cap_portal.views import (
     ObjectEditView,
     ObjectListView,
     RestrictedViewMixin,
+    TransitionView,
+    message_validation_error,
 )
 
 from . import services
@@ -28,6 +30,7 @@ from .filtersets import ReportFilterSet
 from .forms import ReportForm, ReportSectionForm
 from .models import Report, ReportRender, ReportSection, ReportVersion
 from .snapshot import build_snapshot
+from .workflow import FINALISE
 
 
 class ReportListView(ObjectListView):
@@ -129,8 +132,7 @@ class PostActionView(RestrictedViewMixin, SingleObjectMixin, View):
         try:
             self.act()
         except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            message_validation_error(request, error)
         return HttpResponseRedirect(self.get_success_url())
 
     def act(self):
@@ -173,12 +175,13 @@ class RenderRetryView(PostActionView):
         return self.object.report.get_absolute_url() + "#render"
 
 
-class ReportFinaliseView(PostActionView):
-    queryset = Report.objects.all()
+class ReportFinaliseView(TransitionView):
+    """Finalise (publish) the report: the generic transition view, on reports."""
 
-    def act(self):
-        services.report_finalise(report=self.object, user=self.request.user)
-        messages.success(self.request, _("%(object)s is final.") % {"object": self.object})
+    queryset = Report.objects.all()
+    access_action = Action.CHANGE
+    action = FINALISE
+    success_message = _("%(object)s is final.")
 
 
 class ReportRecomposeView(PostActionView):

@@ -1,5 +1,8 @@
 """Demo users, one per role, for the embedded default and the browser tests."""
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
 from cap_portal.access import Role
 from parties.models import Donor, Party
 from parties.services import role_assign, user_create
@@ -17,7 +20,10 @@ DEMO_USERS = [
 
 
 def load_demo_users() -> list[tuple[str, str, str]]:
-    """Create (or reset) the demo users; returns (username, password, role label) rows."""
+    """Create (or reset) the demo users; returns (username, password, role label) rows.
+    Refused unless ``settings.DEMO_DATA_ALLOWED`` (the embedded default and the tests)."""
+    if not settings.DEMO_DATA_ALLOWED:
+        raise ImproperlyConfigured("Demo users (published password) are refused by these settings.")
     rows = []
     for username, first, last, role, code in DEMO_USERS:
         user = user_create(

@@ -721,7 +721,7 @@ class PartyBuilder:
         end = min(line.workplan.ends_on, until)
         if end < start:
             return rows
-        budget = line.units * line.rate
+        budget = line.amount
         for number in range(count):
             usd = money(budget * Decimal(rng.randint(2, 10)) / Decimal(100) / max(1, count // 5))
             usd = max(usd, Decimal("1.00"))

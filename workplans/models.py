@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import PARTY_ROLES, AccessPolicy, Role
+from cap_portal.access import FUNDED_READER_ROLES, PLANNER_ROLES, READER_ROLES, REPORTER_ROLES, AccessPolicy
 from cap_portal.models import BaseModel
 
 from .choices import (
@@ -45,27 +45,26 @@ from .querysets import (
 from .validators import validate_deliverable_file
 from .workflow import EDITABLE_STATES
 
-SECRETARIAT = frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER})
-READERS = SECRETARIAT | PARTY_ROLES
-PLANNERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
-REPORTERS = PLANNERS | {Role.SA_FOCAL_POINT}
-# Donor observers read the workplans they fund (through the CAP case's funding agreements) and
-# the plan's content: activities, milestones, indicators and their values, workflow steps and
-# corrective actions. Progress updates under review, events and deliverables stay with the
-# Secretariat and the Party; an activity shows its accepted progress.
-PLAN_READERS = READERS | {Role.DONOR_OBSERVER}
+# Donor observers (FUNDED_READER_ROLES) read the workplans they fund (through the CAP case's
+# funding agreements) and the plan's content: activities, milestones, indicators and their values,
+# workflow steps and corrective actions. Progress updates under review, events and deliverables
+# stay with the Secretariat and the Party (READER_ROLES); an activity shows its accepted progress.
 FUNDED_BY = "cap_case__legal_instruments__funding_sources__donor"
 
 PLAN_POLICY = AccessPolicy(
     party_path="workplan__cap_case__party",
     donor_path=f"workplan__{FUNDED_BY}",
-    view=PLAN_READERS,
-    add=PLANNERS,
-    change=PLANNERS,
-    delete=PLANNERS,
+    view=FUNDED_READER_ROLES,
+    add=PLANNER_ROLES,
+    change=PLANNER_ROLES,
+    delete=PLANNER_ROLES,
 )
 CASE_POLICY = AccessPolicy(
-    party_path="cap_case__party", view=READERS, add=PLANNERS, change=PLANNERS, delete=PLANNERS
+    party_path="cap_case__party",
+    view=READER_ROLES,
+    add=PLANNER_ROLES,
+    change=PLANNER_ROLES,
+    delete=PLANNER_ROLES,
 )
 
 NOT_EDITABLE = _("This workplan version is %(status)s: only a draft or returned version can be edited.")
@@ -136,10 +135,10 @@ class Workplan(IllustrativeMixin, BaseModel):
     access_policy = AccessPolicy(
         party_path="cap_case__party",
         donor_path=FUNDED_BY,
-        view=PLAN_READERS,
-        add=PLANNERS,
-        change=PLANNERS,
-        delete=PLANNERS,
+        view=FUNDED_READER_ROLES,
+        add=PLANNER_ROLES,
+        change=PLANNER_ROLES,
+        delete=PLANNER_ROLES,
     )
     objects = WorkplanQuerySet.as_manager()
 
@@ -224,7 +223,7 @@ class WorkplanStep(BaseModel):
     reason = models.CharField(_("reason"), max_length=30, choices=ChangeReason.choices, blank=True)
 
     access_policy = AccessPolicy(
-        party_path="workplan__cap_case__party", donor_path=f"workplan__{FUNDED_BY}", view=PLAN_READERS
+        party_path="workplan__cap_case__party", donor_path=f"workplan__{FUNDED_BY}", view=FUNDED_READER_ROLES
     )
 
     class Meta:
@@ -471,10 +470,10 @@ class IndicatorValue(BaseModel):
     access_policy = AccessPolicy(
         party_path="indicator__workplan__cap_case__party",
         donor_path=f"indicator__workplan__{FUNDED_BY}",
-        view=PLAN_READERS,
-        add=PLANNERS,
-        change=PLANNERS,
-        delete=PLANNERS,
+        view=FUNDED_READER_ROLES,
+        add=PLANNER_ROLES,
+        change=PLANNER_ROLES,
+        delete=PLANNER_ROLES,
     )
 
     SEX_FIELDS = ("female", "male", "other_or_not_recorded")
@@ -555,10 +554,10 @@ class ProgressUpdate(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="activity__workplan__cap_case__party",
-        view=READERS,
-        add=REPORTERS,
-        change=REPORTERS,
-        delete=REPORTERS,
+        view=READER_ROLES,
+        add=REPORTER_ROLES,
+        change=REPORTER_ROLES,
+        delete=REPORTER_ROLES,
     )
     objects = ProgressUpdateQuerySet.as_manager()
 

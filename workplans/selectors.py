@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from cap_portal.access import Action, Role, get_user_roles
+from cap_portal.access import CASE_MANAGER_ROLES, MA_ROLES, SA_ROLES, Action, holds_role, party_ids_held
 from cases.models import Recommendation
 
 from .choices import SA_REPORTED_ENTITIES, ActivityStatus, ReviewStatus, WorkplanStatus
@@ -178,9 +178,9 @@ def my_work(user, today: datetime.date | None = None) -> dict:
     """What waits for the user: for a focal point, updates due, overdue milestones, returned plans and
     updates; for a case manager, the submissions waiting for review."""
     today = today or timezone.localdate()
-    roles = get_user_roles(user)
     work: dict = {}
-    if Role.CASE_MANAGER in roles.global_roles:
+    # Case managers review the submissions (the reviewers of the workflow tables).
+    if holds_role(user, CASE_MANAGER_ROLES):
         work["workplans_to_review"] = (
             Workplan.objects.restrict(user, Action.VIEW).awaiting_review().for_table().order_by("updated")
         )
@@ -197,8 +197,8 @@ def my_work(user, today: datetime.date | None = None) -> dict:
             .for_table()
             .order_by("created")
         )
-    ma_parties = roles.parties_for({Role.MA_FOCAL_POINT})
-    sa_parties = roles.parties_for({Role.SA_FOCAL_POINT})
+    ma_parties = party_ids_held(user, MA_ROLES)
+    sa_parties = party_ids_held(user, SA_ROLES)
     if ma_parties or sa_parties:
         scope = Q(workplan__cap_case__party_id__in=ma_parties) | Q(
             workplan__cap_case__party_id__in=sa_parties, responsible_entity__in=SA_REPORTED_ENTITIES

@@ -1,45 +1,32 @@
 """Writes of the workplans app beyond plain create/update/delete.
 
-- :func:`workplan_transition`: the one entry point of the workflow (``workplans.workflow``);
-- :func:`progress_update_submit` / :func:`progress_update_change` / :func:`progress_update_review`;
-- :func:`deliverable_change` / :func:`deliverable_review`;
+- :func:`workplan_transition`, :func:`progress_update_review`, :func:`deliverable_review`: thin
+  wrappers of the one workflow engine (:func:`cap_portal.workflow.transition_take`) over the
+  tables of ``workplans.workflow``;
+- :func:`progress_update_submit` / :func:`progress_update_change`; :func:`deliverable_change`;
+- :func:`workplan_plan_copy`: a revision starts from a copy of the plan it revises;
 - :func:`workplan_import`: a filled XLSX template replaces a draft's plan, all or nothing;
 - :func:`plan_object_delete`: deletes refused once the plan is no longer a draft.
 
 Every function is keyword-only and atomic: on error nothing is written.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal import services as generic
-from cap_portal.access import Role
+from cap_portal.access import PLANNER_ROLES, SA_ROLES, holds_role
+from cap_portal.workflow import transition_take
 
-from .choices import SA_REPORTED_ENTITIES, ChangeReason, ReviewStatus, WorkplanAction, WorkplanStatus
-from .models import Activity, Deliverable, Indicator, Milestone, ProgressUpdate, Workplan, WorkplanStep
-from .workflow import CASE_MANAGER_ONLY, TRANSITIONS, holds_role_for, may_take
+from .choices import SA_REPORTED_ENTITIES, ReviewDecision, ReviewStatus
+from .models import Activity, Deliverable, Indicator, Milestone, ProgressUpdate, Workplan
 
 
 def _stamp(instance, user) -> None:
+    # Only ``workplan_import`` still calls this (it is being changed elsewhere); every other write
+    # records its user through the middleware or ``cap_portal.history.acting_user``.
     instance._history_user = user if getattr(user, "is_authenticated", False) else None
-
-
-def _record_step(*, workplan, action, from_status, user, comment="", reason="") -> WorkplanStep:
-    step = WorkplanStep(
-        workplan=workplan,
-        action=action,
-        from_status=from_status,
-        to_status=workplan.status,
-        actor=user,
-        comment=comment,
-        reason=reason,
-    )
-    _stamp(step, user)
-    step.save()
-    return step
 
 
 @transaction.atomic
@@ -53,103 +40,14 @@ def workplan_transition(
 
     Raises ``PermissionDenied`` when the user's role may not take the step, and ``ValidationError``
     (on ``action``, ``comment`` or ``reason``) when the step is not allowed from the current state
-    or its comment/reason is missing.
+    or its comment/reason is missing. The table is ``workplans.workflow.WORKFLOW``; the step is
+    taken by the one engine, :func:`cap_portal.workflow.transition_take`.
     """
-    workplan = Workplan.objects.select_for_update().select_related("cap_case").get(pk=workplan.pk)
-    allowed, why = may_take(user, workplan, action)
-    if action not in TRANSITIONS:
-        raise ValidationError({"action": why})
-    if not allowed:
-        raise PermissionDenied(why)
-    transition = TRANSITIONS[action]
-    if workplan.status not in transition.sources:
-        raise ValidationError(
-            {
-                "action": _("“%(action)s” is not possible while the workplan is %(status)s.")
-                % {"action": WorkplanAction(action).label, "status": workplan.get_status_display()}
-            }
-        )
-    comment = (comment or "").strip()
-    if transition.comment_required and not comment:
-        raise ValidationError({"comment": _("Say why: the comment is sent back with the workplan.")})
-    if transition.reason_required and reason not in ChangeReason.values:
-        raise ValidationError({"reason": _("Choose the reason for the revision.")})
-
-    if action == WorkplanAction.SUBMIT and not workplan.activities.exists():
-        raise ValidationError({"action": _("Add at least one activity before submitting the workplan.")})
-
-    if transition.creates_version:
-        return _revise(workplan=workplan, user=user, comment=comment, reason=reason)
-
-    from_status = workplan.status
-    workplan.status = transition.target
-    _stamp(workplan, user)
-    workplan.save(update_fields=["status", "updated"])
-    _record_step(workplan=workplan, action=action, from_status=from_status, user=user, comment=comment)
-
-    if action == WorkplanAction.APPROVE and workplan.revises_id:
-        previous = Workplan.objects.select_for_update().get(pk=workplan.revises_id)
-        if previous.status == WorkplanStatus.APPROVED:
-            previous.status = WorkplanStatus.SUPERSEDED
-            _stamp(previous, user)
-            previous.save(update_fields=["status", "updated"])
-            _record_step(
-                workplan=previous,
-                action=WorkplanAction.SUPERSEDE,
-                from_status=WorkplanStatus.APPROVED,
-                user=user,
-                comment=str(_("Superseded by version %(version)s.") % {"version": workplan.version}),
-            )
-    return workplan
+    return transition_take(obj=workplan, action=action, user=user, comment=comment, reason=reason)
 
 
-def _revise(*, workplan: Workplan, user, comment: str, reason: str) -> Workplan:
-    newer = Workplan.objects.filter(cap_case_id=workplan.cap_case_id, version__gt=workplan.version).first()
-    if newer is not None:
-        raise ValidationError(
-            {
-                "action": _("A revision is already in preparation (version %(version)s).")
-                % {"version": newer.version}
-            }
-        )
-    version = Workplan.objects.filter(cap_case_id=workplan.cap_case_id).aggregate(v=Max("version"))["v"] + 1
-    copy = Workplan(
-        cap_case_id=workplan.cap_case_id,
-        version=version,
-        status=WorkplanStatus.DRAFT,
-        revises=workplan,
-        revision_reason=reason,
-        is_illustrative=workplan.is_illustrative,
-        **{
-            name: getattr(workplan, name)
-            for name in (
-                "title",
-                "starts_on",
-                "ends_on",
-                "objective",
-                "needs_and_gaps",
-                "stakeholders",
-                "communication",
-                "monitoring",
-            )
-        },
-    )
-    _stamp(copy, user)
-    copy.save()
-    _copy_plan(source=workplan, target=copy, user=user)
-    _record_step(
-        workplan=copy,
-        action=WorkplanAction.REVISE,
-        from_status="",
-        user=user,
-        comment=comment,
-        reason=reason,
-    )
-    return copy
-
-
-def _clone(instance, user, **changes):
-    """Save a copy of ``instance`` with ``changes`` (a new row; history records the user)."""
+def _clone(instance, **changes):
+    """Save a copy of ``instance`` with ``changes`` (a new row; history records the acting user)."""
     values = {
         f.attname: getattr(instance, f.attname)
         for f in instance._meta.concrete_fields
@@ -157,26 +55,24 @@ def _clone(instance, user, **changes):
     }
     values.update(changes)
     copy = type(instance)(**values)
-    _stamp(copy, user)
     copy.save()
     return copy
 
 
-def _copy_plan(*, source: Workplan, target: Workplan, user) -> None:
-    """Copy activities (with the recommendations they address), milestones, indicators and their values."""
+def workplan_plan_copy(*, source: Workplan, target: Workplan) -> None:
+    """Copy activities (with the recommendations they address), milestones, indicators and their
+    values from one version to another (a revision starts from the plan it revises)."""
     activity_map = {}
     for activity in source.activities.prefetch_related("recommendations"):
-        copy = _clone(activity, user, workplan_id=target.pk)
+        copy = _clone(activity, workplan_id=target.pk)
         copy.recommendations.set(activity.recommendations.all())
         activity_map[activity.pk] = copy.pk
     for milestone in Milestone.objects.filter(workplan=source):
-        _clone(milestone, user, workplan_id=target.pk, activity_id=activity_map.get(milestone.activity_id))
+        _clone(milestone, workplan_id=target.pk, activity_id=activity_map.get(milestone.activity_id))
     for indicator in Indicator.objects.filter(workplan=source).prefetch_related("values"):
-        copy = _clone(
-            indicator, user, workplan_id=target.pk, activity_id=activity_map.get(indicator.activity_id)
-        )
+        copy = _clone(indicator, workplan_id=target.pk, activity_id=activity_map.get(indicator.activity_id))
         for value in indicator.values.all():
-            _clone(value, user, indicator_id=copy.pk)
+            _clone(value, indicator_id=copy.pk)
 
 
 # --- Progress updates ---------------------------------------------------------------------------
@@ -186,9 +82,9 @@ def may_report_progress(user, activity: Activity) -> tuple[bool, str]:
     """The Secretariat case manager and the Party's MA focal point report on every activity; the
     Party's SA / enforcement focal point on the activities assigned to the SA or enforcement."""
     party_id = activity.workplan.cap_case.party_id
-    if holds_role_for(user, frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT}), party_id):
+    if holds_role(user, PLANNER_ROLES, party_id):
         return True, ""
-    if holds_role_for(user, frozenset({Role.SA_FOCAL_POINT}), party_id):
+    if holds_role(user, SA_ROLES, party_id):
         if activity.responsible_entity in SA_REPORTED_ENTITIES:
             return True, ""
         return False, str(
@@ -230,40 +126,10 @@ def progress_update_review(
     *, update: ProgressUpdate, user, accept: bool, comment: str = ""
 ) -> ProgressUpdate:
     """The case manager accepts a progress update (its activity takes the reported status, percent
-    and actual dates) or returns it with a comment."""
-    update = (
-        ProgressUpdate.objects.select_for_update()
-        .select_related("activity__workplan__cap_case")
-        .get(pk=update.pk)
-    )
-    if not holds_role_for(user, CASE_MANAGER_ONLY, update.activity.workplan.cap_case.party_id):
-        raise PermissionDenied(_("Only a Secretariat case manager reviews progress updates."))
-    if update.review_status != ReviewStatus.SUBMITTED:
-        raise ValidationError(
-            {
-                "review_status": _("This progress update is %(status)s already.")
-                % {"status": update.get_review_status_display()}
-            }
-        )
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise ValidationError({"comment": _("Say why: the comment is sent back with the update.")})
-    update.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
-    update.review_comment = comment
-    update.reviewed_by = user
-    update.reviewed_at = timezone.now()
-    _stamp(update, user)
-    update.save()
-    if accept:
-        activity = update.activity
-        activity.status = update.status
-        activity.percent_complete = update.percent_complete
-        activity.actual_start = update.actual_start or activity.actual_start
-        activity.actual_end = update.actual_end or activity.actual_end
-        _stamp(activity, user)
-        # The plan is approved and read-only; the accepted update is what may change its progress.
-        activity.save(update_fields=["status", "percent_complete", "actual_start", "actual_end", "updated"])
-    return update
+    and actual dates) or returns it with a comment. The table is
+    ``workplans.workflow.PROGRESS_REVIEW``, taken by :func:`cap_portal.workflow.transition_take`."""
+    action = ReviewDecision.ACCEPT if accept else ReviewDecision.RETURN
+    return transition_take(obj=update, action=action, user=user, comment=comment)
 
 
 # --- Deliverables -------------------------------------------------------------------------------
@@ -271,19 +137,10 @@ def progress_update_review(
 
 @transaction.atomic
 def deliverable_review(*, deliverable: Deliverable, user, accept: bool, comment: str = "") -> Deliverable:
-    """The case manager accepts a deliverable or returns it with a comment."""
-    if not holds_role_for(user, CASE_MANAGER_ONLY, deliverable.cap_case.party_id):
-        raise PermissionDenied(_("Only a Secretariat case manager reviews deliverables."))
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise ValidationError({"comment": _("Say why: the comment is sent back with the deliverable.")})
-    deliverable.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.RETURNED
-    deliverable.review_comment = comment
-    deliverable.reviewed_by = user
-    deliverable.reviewed_at = timezone.now()
-    _stamp(deliverable, user)
-    deliverable.save()
-    return deliverable
+    """The case manager accepts a deliverable or returns it with a comment (the table is
+    ``workplans.workflow.DELIVERABLE_REVIEW``)."""
+    action = ReviewDecision.ACCEPT if accept else ReviewDecision.RETURN
+    return transition_take(obj=deliverable, action=action, user=user, comment=comment)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from cap_portal.access import Action, get_user_roles, holds_any_role
-from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from cap_portal.access import Action, holds_role
+from cap_portal.responses import XLSX, attachment
+from cap_portal.views import (
+    ChildEditView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    TransitionView,
+    message_validation_error,
+    safe_next,
+)
+from cap_portal.workflow import available_transitions
 
 from . import selectors, services
-from .api.views import XLSX, deliverable_file_response
-from .choices import AreaOfConcern, ReviewDecision, WorkplanAction, WorkplanStatus
+from .api.views import deliverable_file_response
+from .choices import AreaOfConcern, WorkplanStatus
 from .filtersets import WorkplanFilterSet
 from .forms import (
     ActivityForm,
@@ -48,7 +59,7 @@ from .models import (
     Workplan,
 )
 from .spreadsheets import workplan_workbook
-from .workflow import CASE_MANAGER_ONLY, TRANSITIONS, available_actions
+from .workflow import PROGRESS_REVIEW
 
 
 def _restricted(model, user, action=Action.VIEW):
@@ -121,7 +132,7 @@ class WorkplanDetailView(ObjectDetailView):
                 if activities
                 else None,
                 "coverage": selectors.workplan_coverage(workplan),
-                "actions": available_actions(user, workplan),
+                "actions": available_transitions(user, workplan),
                 "transition_form": TransitionForm(),
                 "review_form": ReviewForm(),
                 "can_edit_plan": workplan.is_editable and policy.permits(user, Action.CHANGE, workplan),
@@ -130,7 +141,7 @@ class WorkplanDetailView(ObjectDetailView):
                 "can_add_records": policy.permits(user, Action.CHANGE, workplan),
                 "can_delete": workplan.deletion_error() is None
                 and policy.permits(user, Action.DELETE, workplan),
-                "is_case_manager": "case_manager" in get_user_roles(user).global_roles,
+                "may_review": holds_role(user, ReviewView.roles, workplan.cap_case.party_id),
             }
         )
         return context
@@ -161,42 +172,18 @@ class WorkplanDeleteView(ObjectDeleteView):
         try:
             services.plan_object_delete(instance=self.object, user=self.request.user)
         except DjangoValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
+            message_validation_error(self.request, error)
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("%(object)s was deleted.") % {"object": target})
         return HttpResponseRedirect(success_url)
 
 
-class WorkplanTransitionView(LoginRequiredMixin, View):
-    """POST a workflow step (submit, approve, return, revise) with its comment or reason."""
+class WorkplanTransitionView(TransitionView):
+    """POST a workflow step (submit, approve, return, revise) with its comment or reason: the
+    generic transition view, on workplans (the URL names the step)."""
 
-    def post(self, request, pk, action):
-        if action not in WorkplanAction.values:
-            raise PermissionDenied
-        # A role that may never take the step: 403 before the lookup (as in the API).
-        transition = TRANSITIONS.get(action)
-        if transition is not None and not holds_any_role(request.user, transition.roles):
-            raise PermissionDenied
-        workplan = get_object_or_404(_restricted(Workplan, request.user), pk=pk)
-        form = TransitionForm(request.POST)
-        form.is_valid()
-        try:
-            result = services.workplan_transition(
-                workplan=workplan,
-                action=action,
-                user=request.user,
-                comment=form.cleaned_data.get("comment", ""),
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return HttpResponseRedirect(workplan.get_absolute_url())
-        messages.success(
-            request,
-            _("%(object)s: %(action)s done.") % {"object": result, "action": WorkplanAction(action).label},
-        )
-        return HttpResponseRedirect(result.get_absolute_url())
+    queryset = Workplan.objects.select_related("cap_case__party")
+    form_class = TransitionForm
 
 
 class WorkplanCompareView(ObjectDetailView):
@@ -223,19 +210,15 @@ class WorkplanExportView(ObjectDetailView):
 
     def get(self, request, *args, **kwargs):
         workplan = self.get_object()
-        response = HttpResponse(workplan_workbook(workplan), content_type=XLSX)
         filename = f"workplan-{workplan.cap_case.party.code}-v{workplan.version}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(workplan_workbook(workplan), filename, XLSX)
 
 
 class WorkplanTemplateView(LoginRequiredMixin, View):
     def get(self, request):
         if not Workplan.access_policy.allows(request.user, Action.VIEW):
             raise PermissionDenied
-        response = HttpResponse(workplan_workbook(None), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="workplan-template.xlsx"'
-        return response
+        return attachment(workplan_workbook(None), "workplan-template.xlsx", XLSX)
 
 
 class WorkplanImportView(ObjectDetailView):
@@ -271,40 +254,14 @@ class WorkplanImportView(ObjectDetailView):
 # --- Parts of a workplan and records of a case ---------------------------------------------------
 
 
-class ServiceEditView(ObjectEditView):
-    """An edit view whose writes may go through a domain service (``create`` / ``update``)."""
+class ServiceEditView(ChildEditView):
+    """A part of a workplan, added under the workplan the address names; saving and cancelling
+    return to the parent's page. Writes may go through a domain service (``create`` / ``update``)."""
 
     parent_model = Workplan
     parent_field = "workplan"
-
-    def get_parent(self):
-        return get_object_or_404(
-            _restricted(self.parent_model, self.request.user).select_related("cap_case__party"),
-            pk=self.kwargs["parent"],
-        )
-
-    def get_initial_object_values(self):
-        return {self.parent_field: self.get_parent()}
-
-    @property
-    def is_create(self):
-        return self.pk_url_kwarg not in self.kwargs
-
-    def get_cancel_url(self):
-        return self.workplan_url()
-
-    def get_success_url(self):
-        return self.workplan_url()
-
-    def workplan_url(self):
-        obj = getattr(self, "object", None)
-        if obj is None or obj.pk is None:
-            parent = self.get_parent()
-        else:
-            parent = getattr(obj, self.parent_field)
-        if isinstance(parent, Workplan):
-            return parent.get_absolute_url()
-        return self.request.GET.get("return_url") or reverse("workplans:workplan_list")
+    parent_related = ("cap_case__party",)
+    return_to_parent = True
 
 
 class ActivityEditView(ServiceEditView):
@@ -332,16 +289,7 @@ class IndicatorValueEditView(ServiceEditView):
     form_class = IndicatorValueForm
     parent_model = Indicator
     parent_field = "indicator"
-
-    def workplan_url(self):
-        obj = getattr(self, "object", None)
-        indicator = obj.indicator if obj is not None and obj.pk else self.get_parent()
-        return indicator.get_absolute_url()
-
-    def get_parent(self):
-        return get_object_or_404(
-            _restricted(Indicator, self.request.user).select_related("workplan"), pk=self.kwargs["parent"]
-        )
+    parent_related = ("workplan",)
 
 
 class ProgressUpdateEditView(ServiceEditView):
@@ -351,16 +299,7 @@ class ProgressUpdateEditView(ServiceEditView):
     form_class = ProgressUpdateForm
     parent_model = Activity
     parent_field = "activity"
-
-    def get_parent(self):
-        return get_object_or_404(
-            _restricted(Activity, self.request.user).select_related("workplan"), pk=self.kwargs["parent"]
-        )
-
-    def workplan_url(self):
-        obj = getattr(self, "object", None)
-        activity = obj.activity if obj is not None and obj.pk else self.get_parent()
-        return activity.get_absolute_url()
+    parent_related = ("workplan",)
 
     def create(self, data):
         return services.progress_update_submit(user=self.request.user, data=data)
@@ -370,25 +309,28 @@ class ProgressUpdateEditView(ServiceEditView):
 
 
 class CaseRecordEditView(ServiceEditView):
-    """Events and deliverables belong to the CAP case; they are added from a workplan page."""
+    """Events and deliverables belong to the CAP case; they are added from a workplan page (the
+    address names the workplan, the record takes its CAP case) and return to it; an edited one
+    returns to its CAP case's current workplan."""
 
     parent_field = "cap_case"
 
     def get_initial_object_values(self):
+        if self.parent_kwarg not in self.kwargs:
+            return {}
         return {"cap_case": self.get_parent().cap_case}
 
-    def workplan_url(self):
-        obj = getattr(self, "object", None)
-        if obj is not None and obj.pk:
-            workplan = (
-                _restricted(Workplan, self.request.user)
-                .filter(cap_case_id=obj.cap_case_id)
-                .current()
-                .order_by("-version")
-                .first()
-            )
-            return workplan.get_absolute_url() if workplan else reverse("workplans:workplan_list")
-        return self.get_parent().get_absolute_url()
+    def get_parent_url(self, parent):
+        if isinstance(parent, Workplan):
+            return parent.get_absolute_url()
+        workplan = (
+            _restricted(Workplan, self.request.user)
+            .filter(cap_case_id=parent.pk)
+            .current()
+            .order_by("-version")
+            .first()
+        )
+        return workplan.get_absolute_url() if workplan else reverse("workplans:workplan_list")
 
 
 class EventEditView(CaseRecordEditView):
@@ -416,7 +358,7 @@ class PartDeleteView(ObjectDeleteView):
         try:
             services.plan_object_delete(instance=self.object, user=self.request.user)
         except DjangoValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
+            message_validation_error(self.request, error)
             return HttpResponseRedirect(success_url)
         messages.success(self.request, _("%(object)s was deleted.") % {"object": target})
         return HttpResponseRedirect(success_url)
@@ -437,46 +379,23 @@ class IndicatorDeleteView(PartDeleteView):
 # --- Reviews and files ----------------------------------------------------------------------------
 
 
-class ReviewView(LoginRequiredMixin, View):
-    """POST accept or return (with a comment) on a progress update or deliverable (case managers)."""
+class ReviewView(TransitionView):
+    """POST accept or return (with a comment) on a progress update (case managers): the generic
+    transition view, the form naming the step."""
 
-    model = ProgressUpdate
-    roles = CASE_MANAGER_ONLY
-
-    def post(self, request, pk):
-        # Other roles never review: 403 before the lookup (as in the API).
-        if not holds_any_role(request.user, self.roles):
-            raise PermissionDenied
-        obj = get_object_or_404(_restricted(self.model, request.user), pk=pk)
-        form = ReviewForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose accept or return."))
-            return HttpResponseRedirect(self.back(obj))
-        accept = form.cleaned_data["decision"] == ReviewDecision.ACCEPT
-        try:
-            self.review(obj, accept, form.cleaned_data["comment"])
-        except DjangoValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Review recorded."))
-        return HttpResponseRedirect(self.back(obj))
-
-    def review(self, obj, accept, comment):
-        services.progress_update_review(update=obj, user=self.request.user, accept=accept, comment=comment)
-
-    def back(self, obj):
-        return self.request.POST.get("next") or obj.get_absolute_url()
+    queryset = ProgressUpdate.objects.select_related("activity__workplan__cap_case")
+    form_class = ReviewForm
+    action_field = "decision"
+    roles = PROGRESS_REVIEW.roles
+    success_message = _("Review recorded.")
+    invalid_message = _("Choose accept or return.")
 
 
 class DeliverableReviewView(ReviewView):
-    model = Deliverable
+    queryset = Deliverable.objects.select_related("cap_case")
 
-    def review(self, obj, accept, comment):
-        services.deliverable_review(deliverable=obj, user=self.request.user, accept=accept, comment=comment)
-
-    def back(self, obj):
-        return self.request.POST.get("next") or reverse("workplans:my_work")
+    def get_back_url(self, obj):
+        return safe_next(self.request, reverse("workplans:my_work"))
 
 
 class DeliverableFileView(ObjectDetailView):

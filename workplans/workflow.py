@@ -1,80 +1,254 @@
-"""The workplan workflow, declared as data.
+"""The workflows of the workplans app, declared as data and taken through the one engine,
+:func:`cap_portal.workflow.transition_take`.
 
-A workplan version goes draft → submitted → approved; a submitted version may be returned (with a
-comment) and submitted again; an approved version may be revised, which creates a new draft version
-(the approved one stays in force until the new one is approved, and is then superseded). Every step
-is taken through :func:`workplans.services.workplan_transition`, which reads this table.
+- A workplan version goes draft → submitted → approved; a submitted version may be returned
+  (with a comment) and submitted again; an approved version may be revised, which creates a new
+  draft version (the approved one stays in force until the new one is approved, and is then
+  superseded). Each step is a :class:`workplans.models.WorkplanStep`.
+- The case manager accepts a progress update (its activity takes the reported progress) or
+  returns it with a comment; likewise a deliverable. The review is kept on the record
+  (``reviewed_by``, ``reviewed_at``, ``review_comment``).
+
+The models import this module (``EDITABLE_STATES``): models are imported inside the functions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import Role, get_user_roles
+from cap_portal.access import CASE_MANAGER_ROLES, PLANNER_ROLES
+from cap_portal.workflow import Transition, Workflow, guard, transition_apply
 
+from .choices import ChangeReason, ReviewDecision, ReviewStatus
 from .choices import WorkplanAction as A
 from .choices import WorkplanStatus as S
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    comment_required: bool = False
-    reason_required: bool = False
-    # The step makes a new version (in ``target``) and leaves the source as it is.
-    creates_version: bool = False
-
-    @property
-    def label(self) -> str:
-        return A(self.action).label
-
-
-PLANNERS = frozenset({Role.CASE_MANAGER, Role.MA_FOCAL_POINT})
-CASE_MANAGER_ONLY = frozenset({Role.CASE_MANAGER})
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition(A.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, PLANNERS),
-        Transition(A.APPROVE, frozenset({S.SUBMITTED}), S.APPROVED, CASE_MANAGER_ONLY),
-        Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, CASE_MANAGER_ONLY, comment_required=True),
-        Transition(
-            A.REVISE, frozenset({S.APPROVED}), S.DRAFT, PLANNERS, reason_required=True, creates_version=True
-        ),
-    ]
-}
 
 # The states in which a version's plan (its activities, milestones and indicators) may be edited.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 
-def holds_role_for(user, roles, party_id) -> bool:
-    """Whether the user holds one of ``roles`` globally or for the Party ``party_id``."""
-    held = get_user_roles(user)
-    if held.global_roles & roles:
-        return True
-    return party_id in held.parties_for(roles & {Role.MA_FOCAL_POINT, Role.SA_FOCAL_POINT})
+# --- Workplan versions ---------------------------------------------------------------------------
 
 
-def may_take(user, workplan, action: str) -> tuple[bool, str]:
-    """Whether the user's roles let them take ``action`` on this workplan at all, and why not."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        return False, str(_("Unknown workflow action."))
-    if not holds_role_for(user, transition.roles, workplan.cap_case.party_id):
-        return False, str(_("Your role may not take this step."))
-    return True, ""
+def record_workplan_step(workplan, *, transition, from_state, user, comment, reason="", **_extra):
+    """Every step is a :class:`WorkplanStep`: what was done, by whom, when, with the comment."""
+    from .models import WorkplanStep
+
+    step = WorkplanStep(
+        workplan=workplan,
+        action=transition.action,
+        from_status=from_state,
+        to_status=workplan.status,
+        actor=user,
+        comment=comment,
+        reason=reason,
+    )
+    step.save()
+    return step
 
 
-def available_actions(user, workplan) -> list[Transition]:
-    """The steps the user may take on this version now (for buttons; the service re-checks)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if workplan.status in t.sources and may_take(user, workplan, t.action)[0]
-    ]
+@guard()
+def has_activities(workplan, **_context) -> tuple[bool, str]:
+    """A workplan is submitted with at least one activity."""
+    if workplan.activities.exists():
+        return True, ""
+    return False, str(_("Add at least one activity before submitting the workplan."))
+
+
+@guard(field="reason")
+def revision_reason_chosen(workplan, *, reason="", **_context) -> tuple[bool, str]:
+    """A revision names its reason (SC78 Doc. 23 paras. 10, 43–49)."""
+    if reason in ChangeReason.values:
+        return True, ""
+    return False, str(_("Choose the reason for the revision."))
+
+
+@guard()
+def no_revision_in_preparation(workplan, **_context) -> tuple[bool, str]:
+    """One revision at a time: a newer version of the CAP case must not exist yet."""
+    from .models import Workplan
+
+    newer = Workplan.objects.filter(cap_case_id=workplan.cap_case_id, version__gt=workplan.version).first()
+    if newer is None:
+        return True, ""
+    return False, str(
+        _("A revision is already in preparation (version %(version)s).") % {"version": newer.version}
+    )
+
+
+def supersede_revised_version(workplan, *, user, **_context) -> None:
+    """Approving a revision supersedes the approved version it revises (a step of the system)."""
+    from .models import Workplan
+
+    if not workplan.revises_id:
+        return
+    previous = Workplan.objects.select_for_update().get(pk=workplan.revises_id)
+    if previous.status == S.APPROVED:
+        comment = str(_("Superseded by version %(version)s.") % {"version": workplan.version})
+        transition_apply(obj=previous, transition=SUPERSEDE, user=user, comment=comment)
+
+
+def create_revision(workplan, *, user, comment, transition, reason="", **_context):
+    """Revising makes a new draft version, a copy of the plan; the approved one stays as it is."""
+    from .models import Workplan
+    from .services import workplan_plan_copy
+
+    version = Workplan.objects.filter(cap_case_id=workplan.cap_case_id).aggregate(v=Max("version"))["v"] + 1
+    copy = Workplan(
+        cap_case_id=workplan.cap_case_id,
+        version=version,
+        status=transition.target,
+        revises=workplan,
+        revision_reason=reason,
+        is_illustrative=workplan.is_illustrative,
+        **{name: getattr(workplan, name) for name in REVISED_FIELDS},
+    )
+    copy._change_reason = comment or str(transition.label)
+    copy.save()
+    workplan_plan_copy(source=workplan, target=copy)
+    copy.workflow_step = record_workplan_step(
+        copy, transition=transition, from_state="", user=user, comment=comment, reason=reason
+    )
+    return copy
+
+
+# The fields a revision takes over from the version it revises.
+REVISED_FIELDS = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "objective",
+    "needs_and_gaps",
+    "stakeholders",
+    "communication",
+    "monitoring",
+)
+
+WORKFLOW = Workflow(
+    model="workplans.Workplan",
+    field="status",
+    transitions=(
+        Transition(
+            A.SUBMIT,
+            frozenset({S.DRAFT, S.RETURNED}),
+            S.SUBMITTED,
+            PLANNER_ROLES,
+            A.SUBMIT.label,
+            guards=(has_activities,),
+        ),
+        Transition(
+            A.APPROVE,
+            frozenset({S.SUBMITTED}),
+            S.APPROVED,
+            CASE_MANAGER_ROLES,
+            A.APPROVE.label,
+            effect=supersede_revised_version,
+        ),
+        Transition(
+            A.RETURN,
+            frozenset({S.SUBMITTED}),
+            S.RETURNED,
+            CASE_MANAGER_ROLES,
+            A.RETURN.label,
+            comment_required=True,
+        ),
+        Transition(
+            A.REVISE,
+            frozenset({S.APPROVED}),
+            S.DRAFT,
+            PLANNER_ROLES,
+            A.REVISE.label,
+            guards=(revision_reason_chosen, no_revision_in_preparation),
+            inputs=("reason",),
+            perform=create_revision,
+        ),
+    ),
+    record=record_workplan_step,
+    state_message=_("“%(action)s” is not possible while the workplan is %(status)s."),
+    comment_message=_("Say why: the comment is sent back with the workplan."),
+)
+# Taken by the system when a revision is approved, never by a user: not a row of the table.
+SUPERSEDE = Transition(A.SUPERSEDE, frozenset({S.APPROVED}), S.SUPERSEDED, frozenset(), A.SUPERSEDE.label)
+TRANSITIONS = WORKFLOW.by_action
+
+
+# --- Reviews of what a Party reports -------------------------------------------------------------
+
+
+def record_review(obj, *, user, comment, **_extra) -> None:
+    """The review is kept on the record: who, when, and the comment sent back."""
+    obj.review_comment = comment
+    obj.reviewed_by = user
+    obj.reviewed_at = timezone.now()
+
+
+def activity_takes_progress(update, **_context) -> None:
+    """An accepted update gives its activity the reported status, percent and actual dates."""
+    activity = update.activity
+    activity.status = update.status
+    activity.percent_complete = update.percent_complete
+    activity.actual_start = update.actual_start or activity.actual_start
+    activity.actual_end = update.actual_end or activity.actual_end
+    activity._change_reason = str(_("Progress update accepted."))
+    # The plan is approved and read-only; the accepted update is what may change its progress.
+    activity.save(update_fields=["status", "percent_complete", "actual_start", "actual_end", "updated"])
+
+
+PROGRESS_REVIEW = Workflow(
+    model="workplans.ProgressUpdate",
+    field="review_status",
+    transitions=(
+        Transition(
+            ReviewDecision.ACCEPT,
+            frozenset({ReviewStatus.SUBMITTED}),
+            ReviewStatus.ACCEPTED,
+            CASE_MANAGER_ROLES,
+            ReviewDecision.ACCEPT.label,
+            effect=activity_takes_progress,
+        ),
+        Transition(
+            ReviewDecision.RETURN,
+            frozenset({ReviewStatus.SUBMITTED}),
+            ReviewStatus.RETURNED,
+            CASE_MANAGER_ROLES,
+            ReviewDecision.RETURN.label,
+            comment_required=True,
+        ),
+    ),
+    record=record_review,
+    state_field="review_status",
+    role_message=_("Only a Secretariat case manager reviews progress updates."),
+    state_message=_("This progress update is %(status)s already."),
+    comment_message=_("Say why: the comment is sent back with the update."),
+)
+
+# A deliverable may be reviewed again whatever its review status (a new document resets it to
+# "submitted" anyway; see ``deliverable_change``).
+ANY_REVIEW_STATUS = frozenset(ReviewStatus.values)
+
+DELIVERABLE_REVIEW = Workflow(
+    model="workplans.Deliverable",
+    field="review_status",
+    transitions=(
+        Transition(
+            ReviewDecision.ACCEPT,
+            ANY_REVIEW_STATUS,
+            ReviewStatus.ACCEPTED,
+            CASE_MANAGER_ROLES,
+            ReviewDecision.ACCEPT.label,
+        ),
+        Transition(
+            ReviewDecision.RETURN,
+            ANY_REVIEW_STATUS,
+            ReviewStatus.RETURNED,
+            CASE_MANAGER_ROLES,
+            ReviewDecision.RETURN.label,
+            comment_required=True,
+        ),
+    ),
+    record=record_review,
+    role_message=_("Only a Secretariat case manager reviews deliverables."),
+    comment_message=_("Say why: the comment is sent back with the deliverable."),
+)

@@ -4,12 +4,16 @@ installments, budget lines, expenditure, and the read-only figures (absorption, 
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -38,17 +42,10 @@ from budgets.models import (
 )
 from cap_portal.access import Action
 from cap_portal.api.serializers import BaseModelSerializer
-from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+from cap_portal.api.viewsets import BaseModelViewSet
+from cap_portal.responses import XLSX, attachment, stored_file
 from workplans.api.serializers import PartyCodeField
 from workplans.models import Workplan
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def as_of_param(request) -> datetime.date | None:
@@ -80,6 +77,60 @@ AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Date of the fi
 
 class MoneyFields(serializers.Serializer):
     amount_usd = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True, allow_null=True)
+
+
+def _usd(help_text):
+    return serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True, help_text=help_text)
+
+
+def _percent(help_text):
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=1, read_only=True, allow_null=True, help_text=help_text
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The funding figures of a Party, a donor, a fund or the programme (``selectors.Figures``)."""
+
+    committed = _usd(_("USD committed by the legal instruments (per donor: installments planned)."))
+    received = _usd(_("USD received by the Party on or before the date of the figures."))
+    spent = _usd(_("USD of expenditure reported on or before the date of the figures."))
+    budget = _usd(_("USD of the budget lines of the workplan versions in force on that date."))
+    balance = _usd(_("Received − spent, USD."))
+    to_disburse = _usd(_("Committed − received, USD."))
+    absorption_of_received = _percent(
+        _(
+            "Spent as a percentage of received, one decimal (81.3 means 81.3 %): the exact "
+            "quotient × 100 rounded once, half up; null when nothing was received. The figure "
+            "the pages, exports and the SC report show."
+        )
+    )
+    absorption_of_budget = _percent(
+        _(
+            "Spent as a percentage of the budget, one decimal, rounded as absorption_of_received; "
+            "null without a budget."
+        )
+    )
+
+
+class AbsorptionRowSerializer(FiguresSerializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class AbsorptionFundSerializer(FiguresSerializer):
+    fund = serializers.CharField(read_only=True)
+
+
+@extend_schema_serializer(many=False)  # the ``list`` action answers one summary, not an array
+class AbsorptionSummarySerializer(serializers.Serializer):
+    """``/api/v1/absorption/``: the figures per Party, per donor, per fund and for the programme."""
+
+    as_of = serializers.DateField(read_only=True)
+    programme = FiguresSerializer(read_only=True)
+    parties = AbsorptionRowSerializer(many=True, read_only=True)
+    donors = AbsorptionRowSerializer(many=True, read_only=True)
+    funds = AbsorptionFundSerializer(many=True, read_only=True)
 
 
 class FundingSourceSerializer(BaseModelSerializer):
@@ -297,12 +348,9 @@ class NoCostExtensionViewSet(BaseModelViewSet):
     filterset_class = NoCostExtensionFilterSet
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.no_cost_extension_grant(
-                user=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.no_cost_extension_grant(
+            user=self.request.user, **serializer.validated_data
+        )
 
 
 class InstallmentViewSet(BaseModelViewSet):
@@ -376,7 +424,7 @@ class BudgetLineViewSet(BaseModelViewSet):
         """The budget table as XLSX."""
         workplan, lines = self._table_lines(request)
         content = budget_workbook(selectors.budget_table(lines), title=str(workplan))
-        return xlsx_response(content, f"budget-{workplan.cap_case.party.code}-v{workplan.version}.xlsx")
+        return attachment(content, f"budget-{workplan.cap_case.party.code}-v{workplan.version}.xlsx", XLSX)
 
 
 class ExpenditureViewSet(BaseModelViewSet):
@@ -391,12 +439,7 @@ class ExpenditureViewSet(BaseModelViewSet):
         return super().get_queryset().for_table()
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.expenditure_report(
-                user=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.expenditure_report(user=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -405,15 +448,9 @@ class ExpenditureViewSet(BaseModelViewSet):
         return expenditure_document_response(self.get_object())
 
 
-def expenditure_document_response(expenditure: Expenditure) -> FileResponse:
-    """Stream an expenditure's supporting document as an attachment (the caller has checked access)."""
-    if not expenditure.document:
-        raise Http404
-    try:
-        handle = expenditure.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=expenditure.document_filename)
+def expenditure_document_response(expenditure: Expenditure):
+    """An expenditure's supporting document (the caller has checked access)."""
+    return stored_file(expenditure.document, expenditure.document_filename)
 
 
 class AbsorptionViewSet(viewsets.ViewSet):
@@ -425,30 +462,32 @@ class AbsorptionViewSet(viewsets.ViewSet):
     def _summary(self, request):
         return selectors.absorption_summary(user=request.user, as_of=as_of_param(request))
 
-    @extend_schema(parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[AS_OF], responses=AbsorptionSummarySerializer)
     def list(self, request):
+        """Amounts in USD (strings with two decimals); absorption as a percentage with one decimal
+        (``budgets.selectors.absorption_rate``, the figure every page shows)."""
         summary = self._summary(request)
 
         def rows(pairs, name):
             return [{"id": obj.pk, "name": name(obj), **figures.as_dict()} for obj, figures in pairs]
 
         return Response(
-            plain(
+            AbsorptionSummarySerializer(
                 {
                     "as_of": summary.as_of,
                     "programme": summary.programme.as_dict(),
-                    "parties": rows(summary.parties, lambda p: p.name) if summary.parties else [],
+                    "parties": rows(summary.parties, lambda p: p.name),
                     "donors": rows(summary.donors, lambda d: d.name),
                     "funds": [{"fund": fund.value, **figures.as_dict()} for fund, figures in summary.funds],
                 }
-            )
+            ).data
         )
 
     @extend_schema(parameters=[AS_OF], responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def export(self, request):
         summary = self._summary(request)
-        return xlsx_response(absorption_workbook(summary), f"absorption-{summary.as_of.isoformat()}.xlsx")
+        return attachment(absorption_workbook(summary), f"absorption-{summary.as_of.isoformat()}.xlsx", XLSX)
 
 
 # Registered on the portal's one router in cap_portal/api/urls.py.

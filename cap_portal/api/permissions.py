@@ -1,6 +1,6 @@
 from rest_framework.permissions import BasePermission
 
-from cap_portal.access import holds_any_role
+from cap_portal.access import holds_role
 
 
 class PolicyPermission(BasePermission):
@@ -16,4 +16,4 @@ class PolicyPermission(BasePermission):
         if not model.access_policy.allows(request.user, view.get_access_action()):
             return False
         roles = view.extra_action_roles.get(view.action)
-        return roles is None or holds_any_role(request.user, roles)
+        return roles is None or holds_role(request.user, roles)

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from cap_portal import services
 from cap_portal.access import ACTION_FOR_METHOD, Action
 from cap_portal.concurrency import PreconditionFailed, PreconditionRequired, etag_for, if_match_satisfied
 from cap_portal.history import history_entries
+from cap_portal.workflow import transition_take, workflow_for
 
 from .permissions import PolicyPermission
 
@@ -36,17 +36,13 @@ class Protected(APIException):
     default_code = "protected"
 
 
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """Model validation (``full_clean``) raised in a service becomes a field-level 400."""
-    return serializers.ValidationError(serializers.as_serializer_error(error))
-
-
 class BaseModelViewSet(viewsets.ModelViewSet):
     """The base of every API viewset.
 
     - the queryset is restricted to what the user may take the request's action on (404 otherwise);
     - a role that may never take the action (or workflow step, ``extra_action_roles``) gets 403;
-    - writes go through services (the generic ones unless a viewset names its own);
+    - writes go through services (the generic ones unless a viewset names its own); a Django
+      ``ValidationError`` they raise answers 400 naming the field (``cap_portal.api.exceptions``);
     - detail responses carry an ETag; a write with a stale If-Match answers 412, and where
       ``require_if_match`` is set, a write without If-Match answers 428.
     """
@@ -109,22 +105,16 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         return current
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.object_create(
-                model=self.get_model(), user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.object_create(
+            model=self.get_model(), user=self.request.user, data=dict(serializer.validated_data)
+        )
 
     @transaction.atomic
     def perform_update(self, serializer):
         instance = self.lock_and_check_version(serializer.instance)
-        try:
-            serializer.instance = services.object_update(
-                instance=instance, user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.object_update(
+            instance=instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
         self._object_for_etag = serializer.instance
 
     @transaction.atomic
@@ -139,3 +129,50 @@ class BaseModelViewSet(viewsets.ModelViewSet):
                 _("This record cannot be deleted while other records depend on it: %(kinds)s.")
                 % {"kinds": ", ".join(blockers)}
             ) from error
+
+
+class StepSerializer(serializers.Serializer):
+    """A workflow step's input: the comment (workflows with more inputs extend it)."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkflowStepsMixin:
+    """One API shape for every workflow: each step is ``POST …/{id}/<step>/`` with the comment
+    (the workflow's ``comment_field``: ``comment``, or ``reason`` for CAP case stages) and the
+    step's other inputs, answered by :meth:`take_step`, which calls
+    the one engine, :func:`cap_portal.workflow.transition_take`, and answers the object.
+
+    ``workflow_steps`` maps the viewset's actions to the steps of the model's workflow table
+    (``None``: the input names the step). The roles that may ever take each step come from the
+    table (``extra_action_roles``): any other role answers 403 before the object is looked up,
+    and an object outside the user's queryset answers 404.
+    """
+
+    workflow_steps: dict[str, str | None] = {}
+
+    @property
+    def extra_action_roles(self) -> dict[str, frozenset]:
+        workflow = workflow_for(self.get_model())
+        return {
+            name: workflow.get(step).roles if step else workflow.roles
+            for name, step in self.workflow_steps.items()
+        }
+
+    def take_step(self, request, step: str | None = None, *, serializer_class=StepSerializer, **extra):
+        """Parse the step's input, take it on the object and answer :meth:`step_response`."""
+        obj = self.get_object()
+        params = serializer_class(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        comment = data.pop(workflow_for(obj).comment_field, "")
+        step = step or self.step_from_input(obj, data)
+        result = transition_take(obj=obj, action=step, user=request.user, comment=comment, **data, **extra)
+        return self.step_response(result)
+
+    def step_from_input(self, obj, data: dict) -> str:
+        """The step named by the input, for actions that take several (``workflow_steps`` None)."""
+        return data.pop("action")
+
+    def step_response(self, obj):
+        return Response(self.get_serializer(obj).data)

@@ -4,3 +4,4 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+DEMO_DATA_ALLOWED = True  # runportal loads the sample portfolio and the demo users

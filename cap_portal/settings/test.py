@@ -12,6 +12,9 @@ os.environ["REDIS_KEY_PREFIX"] = f"cap-test-{_RUN}-{os.environ.get('PYTEST_XDIST
 from .base import *  # noqa: E402,F401,F403
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True
+# No request throttling in tests (the fuzzing sends thousands of requests); its own test sets rates.
+API_THROTTLE_RATES = {"user": None, "anon": None}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False  # login throttling has its own test, which turns it back on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

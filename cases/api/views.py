@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -6,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cap_portal.access import Action
-from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+from cap_portal.api.viewsets import BaseModelViewSet, WorkflowStepsMixin
 
 from ..filtersets import (
     CapCaseFilterSet,
@@ -34,7 +33,7 @@ from ..models import (
     TechnicalMission,
 )
 from ..selectors import candidate_ranking
-from ..services import cap_case_transition, eligibility_decide
+from ..services import cap_case_step, eligibility_decide
 from .serializers import (
     CapCaseSerializer,
     ComplianceCaseSerializer,
@@ -103,7 +102,7 @@ class ProgressRatingViewSet(BaseModelViewSet):
 # Business rules of the workflow table (cases.workflow), documented for the API schema: a move the
 # table does not have answers 400 on "to_stage".
 @extend_validation_errors(["invalid"], field_name="to_stage", actions=["transition"], methods=["post"])
-class CapCaseViewSet(BaseModelViewSet):
+class CapCaseViewSet(WorkflowStepsMixin, BaseModelViewSet):
     """CAP cases. The stage changes only through ``POST …/{id}/transition/`` (case managers)."""
 
     queryset = CapCase.objects.select_related("party").prefetch_related(
@@ -112,21 +111,21 @@ class CapCaseViewSet(BaseModelViewSet):
     serializer_class = CapCaseSerializer
     filterset_class = CapCaseFilterSet
     extra_action_access = {"transition": Action.CHANGE}
+    workflow_steps = {"transition": None}  # the target stage names the step
 
     @extend_schema(request=TransitionRequestSerializer, responses=CapCaseSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the CAP case to another stage, with the reason; the workflow table says which
         moves exist (400 otherwise) and who may take them (403 otherwise)."""
-        cap_case = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            cap_case_transition(cap_case=cap_case, user=request.user, **payload.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
-        cap_case = self.get_queryset().get(pk=cap_case.pk)
-        return Response(self.get_serializer(cap_case).data)
+        return self.take_step(request, serializer_class=TransitionRequestSerializer)
+
+    def step_from_input(self, obj, data):
+        # The input names the target stage (and the reason, the workflow's comment).
+        return cap_case_step(cap_case=obj, to_stage=data.pop("to_stage"))
+
+    def step_response(self, obj):
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 
 # Business rules of the decision, documented for the API schema: the decision moves the CAP case
@@ -152,15 +151,12 @@ class EligibilityAssessmentViewSet(BaseModelViewSet):
         assessment = self.get_object()
         payload = DecisionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            assessment = eligibility_decide(
-                assessment=assessment,
-                decision=payload.validated_data["decision"],
-                reason=payload.validated_data["reason"],
-                user=request.user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        assessment = eligibility_decide(
+            assessment=assessment,
+            decision=payload.validated_data["decision"],
+            reason=payload.validated_data["reason"],
+            user=request.user,
+        )
         return Response(self.get_serializer(assessment).data)
 
     @extend_schema(responses=RankedCandidateSerializer(many=True), filters=False)

@@ -13,7 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import PARTY_ROLES, AccessPolicy, Action, RestrictedQuerySet, Role, get_user_roles
+from cap_portal.access import (
+    CASE_MANAGER_ROLES,
+    COMMENTER_ROLES,
+    READER_ROLES,
+    SECRETARIAT_ROLES,
+    AccessPolicy,
+    Action,
+    RestrictedQuerySet,
+)
 from cap_portal.models import BaseModel
 
 __all__ = ["Comment", "CommentVisibility"]
@@ -35,7 +43,7 @@ class CommentQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = Action.VIEW):
         """The access policy's Party scope, and internal comments for the Secretariat only."""
         queryset = super().restrict(user, action)
-        if not get_user_roles(user).is_secretariat:
+        if not self.model.internal_access_policy.allows(user, Action.VIEW):
             queryset = queryset.filter(visibility=CommentVisibility.SHARED)
         return queryset
 
@@ -66,8 +74,12 @@ class Comment(BaseModel):
 
     access_policy = AccessPolicy(
         party_path="cap_case__party",
-        view=frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER}) | PARTY_ROLES,
-        add=frozenset({Role.CASE_MANAGER}) | PARTY_ROLES,
+        view=READER_ROLES,
+        add=COMMENTER_ROLES,
+    )
+    # Internal comments: the Secretariat reads them, case managers post them.
+    internal_access_policy = AccessPolicy(
+        party_path="cap_case__party", view=SECRETARIAT_ROLES, add=CASE_MANAGER_ROLES
     )
     objects = CommentQuerySet.as_manager()
 
@@ -126,7 +138,9 @@ def comment_post(*, target, body: str, visibility: str, user) -> Comment:
         raise PermissionDenied
     if not Comment.access_policy.permits(user, Action.ADD, comment):
         raise PermissionDenied
-    if visibility == CommentVisibility.INTERNAL and not get_user_roles(user).is_secretariat:
+    if visibility == CommentVisibility.INTERNAL and not Comment.internal_access_policy.permits(
+        user, Action.ADD, comment
+    ):
         raise ValidationError({"visibility": _("Only the Secretariat posts internal comments.")})
     comment.full_clean()
     comment.save()

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import PARTY_ROLES, AccessPolicy, RestrictedQuerySet, Role
+from cap_portal.access import READER_ROLES, AccessPolicy, RestrictedQuerySet
 from cap_portal.models import BaseModel
 
 __all__ = ["Notification", "NotificationKind", "UserPreference"]
@@ -59,9 +59,7 @@ class Notification(BaseModel):
         help_text=_("What the reminder is for: it is sent once per recipient and key."),
     )
 
-    access_policy = AccessPolicy(
-        party_path="party", view=frozenset({Role.CASE_MANAGER, Role.SECRETARIAT_VIEWER}) | PARTY_ROLES
-    )
+    access_policy = AccessPolicy(party_path="party", view=READER_ROLES)
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cap_portal.access import Action, get_user_roles
+from cap_portal.access import Action
 
 from ..feed import case_feed
 from ..models.comments import Comment, CommentVisibility
@@ -16,7 +16,8 @@ def cap_case_feed(context, cap_case):
     user = context["request"].user
     probe = Comment(cap_case=cap_case, author=user)
     can_comment = Comment.access_policy.permits(user, Action.ADD, probe)
-    is_secretariat = get_user_roles(user).is_secretariat
+    # The internal/shared choice is offered to those who may post internal comments.
+    may_post_internal = Comment.internal_access_policy.permits(user, Action.ADD, probe)
     targets = []
     if can_comment:
         targets.append(("capcase", cap_case.pk, str(cap_case)))
@@ -29,7 +30,7 @@ def cap_case_feed(context, cap_case):
         "feed": case_feed(cap_case, user),
         "can_comment": can_comment,
         "targets": targets,
-        "visibilities": CommentVisibility.choices if is_secretariat else [],
+        "visibilities": CommentVisibility.choices if may_post_internal else [],
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }

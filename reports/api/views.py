@@ -1,6 +1,4 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
@@ -9,7 +7,8 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from cap_portal.access import Action
-from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+from cap_portal.api.viewsets import BaseModelViewSet, WorkflowStepsMixin
+from cap_portal.responses import DOCX, PDF, stored_file
 from reports import services
 from reports.filtersets import (
     ReportFilterSet,
@@ -18,6 +17,7 @@ from reports.filtersets import (
     ReportVersionFilterSet,
 )
 from reports.models import Report, ReportRender, ReportSection, ReportVersion
+from reports.workflow import FINALISE
 
 from .serializers import (
     RenderRequestSerializer,
@@ -33,7 +33,7 @@ from .serializers import (
 # needs a version of this report (400 on "source_version").
 @extend_validation_errors(["invalid"], field_name="status", actions=["finalise"], methods=["post"])
 @extend_validation_errors(["invalid"], field_name="source_version", actions=["render"], methods=["post"])
-class ReportViewSet(BaseModelViewSet):
+class ReportViewSet(WorkflowStepsMixin, BaseModelViewSet):
     """Standing Committee progress reports. Drafts are seen by the Secretariat only; final
     reports by every signed-in user. ``render`` queues a render job (202)."""
 
@@ -41,25 +41,20 @@ class ReportViewSet(BaseModelViewSet):
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
     extra_action_access = {"render": Action.CHANGE, "finalise": Action.CHANGE, "recompose": Action.CHANGE}
+    workflow_steps = {"finalise": FINALISE}
     require_if_match = True  # several case managers edit the same report
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.report_create(
-                user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.report_create(
+            user=self.request.user, data=dict(serializer.validated_data)
+        )
 
     @transaction.atomic
     def perform_update(self, serializer):
         report = self.lock_and_check_version(serializer.instance)
-        try:
-            serializer.instance = services.report_update(
-                report=report, user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.report_update(
+            report=report, user=self.request.user, data=dict(serializer.validated_data)
+        )
         self._object_for_etag = serializer.instance
 
     def perform_destroy(self, instance):
@@ -75,12 +70,9 @@ class ReportViewSet(BaseModelViewSet):
         report = self.get_object()
         body = RenderRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            job = services.report_render_request(
-                report=report, user=request.user, source_version=body.validated_data.get("source_version")
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        job = services.report_render_request(
+            report=report, user=request.user, source_version=body.validated_data.get("source_version")
+        )
         job.refresh_from_db()  # in the embedded default the job has run already
         return Response(
             ReportRenderSerializer(job, context=self.get_serializer_context()).data,
@@ -91,11 +83,7 @@ class ReportViewSet(BaseModelViewSet):
     @action(detail=True, methods=["post"])
     def finalise(self, request, pk=None):
         """Mark the report final (it needs a rendered version): published to every signed-in user."""
-        try:
-            report = services.report_finalise(report=self.get_object(), user=request.user)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(self.get_serializer(report).data)
+        return self.take_step(request, FINALISE)
 
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
@@ -119,12 +107,9 @@ class ReportSectionViewSet(BaseModelViewSet):
         raise MethodNotAllowed(request.method)
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = services.section_update(
-                section=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.section_update(
+            section=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
 
     @extend_schema(request=None, responses=ReportSectionSerializer)
     @action(detail=True, methods=["post"])
@@ -152,10 +137,7 @@ class ReportRenderViewSet(BaseModelViewSet):
     @extend_schema(request=None, responses={202: ReportRenderSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        try:
-            job = services.report_render_retry(render=self.get_object(), user=request.user)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        job = services.report_render_retry(render=self.get_object(), user=request.user)
         job.refresh_from_db()
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -183,14 +165,11 @@ class ReportVersionViewSet(BaseModelViewSet):
         return version_file_response(version, "docx")
 
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+CONTENT_TYPES = {"pdf": PDF, "docx": DOCX}
 
 
-def version_file_response(version: ReportVersion, kind: str) -> FileResponse:
-    """The version's file as an attachment named after the symbol and version."""
-    field = getattr(version, kind)
+def version_file_response(version: ReportVersion, kind: str):
+    """The version's file as an attachment named after the symbol and version (404 when the
+    version has no file of that kind)."""
     name = f"{version.report.symbol} v{version.number}.{kind}".replace("/", "-")
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
+    return stored_file(getattr(version, kind), name, CONTENT_TYPES[kind])

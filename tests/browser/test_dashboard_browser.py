@@ -57,6 +57,8 @@ def test_case_manager_dashboard_party_and_approval(page, portfolio):
     assert page.locator("#feed").is_visible()
     page.shot("cap-case")
     page.get_by_role("link", name="Compliance picture on the Party page").click()
+    page.wait_for_url(page.base_url + "/parties/TG/")
+    page.get_by_role("heading", name="Togo TG").wait_for()  # a loaded machine renders slowly
     assert page.get_by_role("heading", name="Togo TG").is_visible()
     page.shot("party")
 

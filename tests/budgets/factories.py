@@ -1,11 +1,15 @@
-"""Builders for the funding tests. The own Party's (Togo's) records are funded by the world's
-``donor`` (EU), the other Party's (Nigeria's) by ``other_donor`` (Switzerland), so the donor
-observer sees exactly the own Party's records."""
+"""Factories (factory_boy) for the funding tests. The own Party's (Togo's) records are funded by
+the world's ``donor`` (EU), the other Party's (Nigeria's) by ``other_donor`` (Switzerland), so the
+donor observer sees exactly the own Party's records.
+
+The ``make_*(party)`` and ``*_for(party)`` helpers are thin wrappers kept for their many callers:
+they take a Party and find or make what the factory needs in it (its CAP case, agreement, source).
+"""
 
 import datetime
-import itertools
 from decimal import Decimal
 
+import factory
 from django.db.models import Max
 
 from budgets.models import (
@@ -22,7 +26,90 @@ from tests.workplans.factories import cap_case_for, make_workplan
 from workplans.choices import WorkplanStatus
 
 D = datetime.date
-_counter = itertools.count(1)
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingSource
+
+    fund = Fund.QTL
+    name = factory.Sequence(lambda n: f"Source {n}")
+
+
+class LegalInstrumentFactory(factory.django.DjangoModelFactory):
+    """A funding agreement of a CAP case, in USD; ``funding_sources=[...]`` sets its sources."""
+
+    class Meta:
+        model = LegalInstrument
+        skip_postgeneration_save = True
+
+    counterpart_name = "Management Authority"
+    reference = factory.LazyAttributeSequence(lambda o, n: f"CAP/{o.cap_case.party.code}/{n}")
+    signed_on = D(2024, 1, 1)
+    starts_on = D(2024, 1, 1)
+    ends_on = D(2024, 12, 31)
+    amount = Decimal("100000.00")
+    currency = "USD"
+    exchange_rate = Decimal("1")
+
+    @factory.post_generation
+    def funding_sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.funding_sources.set(extracted)
+
+
+class NoCostExtensionFactory(factory.django.DjangoModelFactory):
+    """Ninety more days from the agreement's current end, granted on that end date."""
+
+    class Meta:
+        model = NoCostExtension
+
+    new_end_date = factory.LazyAttribute(
+        lambda o: o.instrument.current_end_date + datetime.timedelta(days=90)
+    )
+    reason = "Funds received late."
+    granted_on = factory.LazyAttribute(lambda o: o.instrument.current_end_date)
+
+
+def _next_installment(installment) -> int:
+    return (installment.instrument.installments.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+class InstallmentFactory(factory.django.DjangoModelFactory):
+    """The agreement's next installment, from its first funding source."""
+
+    class Meta:
+        model = Installment
+
+    number = factory.LazyAttribute(_next_installment)
+    funding_source = factory.LazyAttribute(lambda o: o.instrument.funding_sources.first())
+    planned_on = D(2024, 2, 1)
+    amount = Decimal("1000.00")
+    currency = "USD"
+    exchange_rate = Decimal("1")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    category = "workshops"
+    description = factory.Sequence(lambda n: f"Workshop {n}")
+    unit = "Flat rate"
+    units = Decimal("2")
+    rate = Decimal("1000.00")
+    year = 1
+
+
+class ExpenditureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expenditure
+
+    spent_on = D(2024, 6, 1)
+    amount = Decimal("500.00")
+    currency = "USD"
+    exchange_rate = Decimal("1")
+    description = "Venue hire"
 
 
 def donor_for(party) -> Donor:
@@ -38,27 +125,13 @@ def source_for(party, fund=Fund.QTL) -> FundingSource:
 
 
 def make_source(party) -> FundingSource:
-    return FundingSource.objects.create(
-        fund=Fund.QTL, donor=donor_for(party), name=f"Source {next(_counter)}"
-    )
+    return FundingSourceFactory(donor=donor_for(party))
 
 
 def make_instrument(party, **kwargs) -> LegalInstrument:
-    values = {
-        "counterpart_name": "Management Authority",
-        "reference": f"CAP/{party.code}/{next(_counter)}",
-        "signed_on": D(2024, 1, 1),
-        "starts_on": D(2024, 1, 1),
-        "ends_on": D(2024, 12, 31),
-        "amount": Decimal("100000.00"),
-        "currency": "USD",
-        "exchange_rate": Decimal("1"),
-    }
-    sources = kwargs.pop("funding_sources", None) or [source_for(party)]
-    values.update(kwargs)
-    instrument = LegalInstrument.objects.create(cap_case=cap_case_for(party), **values)
-    instrument.funding_sources.set(sources)
-    return instrument
+    """A new agreement for the Party's CAP case, from its donor's QTL source unless told."""
+    kwargs["funding_sources"] = kwargs.get("funding_sources") or [source_for(party)]
+    return LegalInstrumentFactory(cap_case=cap_case_for(party), **kwargs)
 
 
 def instrument_for(party) -> LegalInstrument:
@@ -67,29 +140,12 @@ def instrument_for(party) -> LegalInstrument:
 
 def make_extension(party, **kwargs) -> NoCostExtension:
     instrument = kwargs.pop("instrument", None) or instrument_for(party)
-    latest = instrument.current_end_date
-    values = {
-        "new_end_date": latest + datetime.timedelta(days=90),
-        "reason": "Funds received late.",
-        "granted_on": latest,
-    }
-    values.update(kwargs)
-    return NoCostExtension.objects.create(instrument=instrument, **values)
+    return NoCostExtensionFactory(instrument=instrument, **kwargs)
 
 
 def make_installment(party, **kwargs) -> Installment:
     instrument = kwargs.pop("instrument", None) or instrument_for(party)
-    number = (instrument.installments.aggregate(n=Max("number"))["n"] or 0) + 1
-    values = {
-        "number": number,
-        "funding_source": instrument.funding_sources.first(),
-        "planned_on": D(2024, 2, 1),
-        "amount": Decimal("1000.00"),
-        "currency": "USD",
-        "exchange_rate": Decimal("1"),
-    }
-    values.update(kwargs)
-    return Installment.objects.create(instrument=instrument, **values)
+    return InstallmentFactory(instrument=instrument, **kwargs)
 
 
 def draft_workplan_for(party):
@@ -98,29 +154,14 @@ def draft_workplan_for(party):
 
 
 def make_line(party, **kwargs) -> BudgetLine:
-    values = {
-        "workplan": kwargs.pop("workplan", None) or draft_workplan_for(party),
-        "category": "workshops",
-        "description": f"Workshop {next(_counter)}",
-        "unit": "Flat rate",
-        "units": Decimal("2"),
-        "rate": Decimal("1000.00"),
-        "funding_source": kwargs.pop("funding_source", None) or source_for(party),
-        "year": 1,
-    }
-    values.update(kwargs)
-    return BudgetLine.objects.create(**values)
+    """A line of the Party's draft workplan, funded by its donor's QTL source unless told."""
+    kwargs["workplan"] = kwargs.get("workplan") or draft_workplan_for(party)
+    kwargs["funding_source"] = kwargs.get("funding_source") or source_for(party)
+    return BudgetLineFactory(**kwargs)
 
 
 def make_expenditure(party, **kwargs) -> Expenditure:
+    """Spending on a new line of the Party's draft workplan (its CAP case funded first)."""
     instrument_for(party)
-    values = {
-        "budget_line": kwargs.pop("budget_line", None) or make_line(party),
-        "spent_on": D(2024, 6, 1),
-        "amount": Decimal("500.00"),
-        "currency": "USD",
-        "exchange_rate": Decimal("1"),
-        "description": "Venue hire",
-    }
-    values.update(kwargs)
-    return Expenditure.objects.create(**values)
+    kwargs["budget_line"] = kwargs.get("budget_line") or make_line(party)
+    return ExpenditureFactory(**kwargs)

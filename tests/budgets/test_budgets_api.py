@@ -26,32 +26,9 @@ from tests.budgets.factories import (
     make_source,
     source_for,
 )
-from tests.mixins import ALL, NONE, OWN, APIViewTestCases
+from tests.mixins import APIViewTestCases
 from tests.workplans.factories import cap_case_for, make_workplan
 from workplans.choices import WorkplanStatus
-
-READ_OWN = {
-    "case_manager": ALL,
-    "secretariat_viewer": ALL,
-    "ma_focal_point": OWN,
-    "sa_focal_point": OWN,
-    # The donor observer's donor funds the own Party's records (see funding_factories).
-    "donor_observer": OWN,
-}
-CASE_MANAGER_ONLY = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": NONE,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
-PARTY_WRITERS = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": OWN,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
 
 
 class IfMatchSent:
@@ -72,13 +49,6 @@ class IfMatchSent:
 class TestFundingSourceAPI(APIViewTestCases.CRUD):
     model = FundingSource
     basename = "fundingsource"
-    list_queries = 4
-    access = {
-        "view": {role: ALL for role in READ_OWN},
-        "add": CASE_MANAGER_ONLY,
-        "change": CASE_MANAGER_ONLY,
-        "delete": CASE_MANAGER_ONLY,
-    }
 
     def make_object(self, party):
         return make_source(party)
@@ -94,13 +64,6 @@ class TestLegalInstrumentAPI(IfMatchSent, APIViewTestCases.CRUD):
     model = LegalInstrument
     basename = "fundingagreement"
     party_field = "cap_case"
-    list_queries = 7
-    access = {
-        "view": READ_OWN,
-        "add": CASE_MANAGER_ONLY,
-        "change": CASE_MANAGER_ONLY,
-        "delete": CASE_MANAGER_ONLY,
-    }
 
     def build(self, party):
         return make_instrument(party)
@@ -128,13 +91,6 @@ class TestNoCostExtensionAPI(APIViewTestCases.CRUD):
     model = NoCostExtension
     basename = "nocostextension"
     party_field = "instrument"
-    list_queries = 5
-    access = {
-        "view": READ_OWN,
-        "add": CASE_MANAGER_ONLY,
-        "change": CASE_MANAGER_ONLY,
-        "delete": CASE_MANAGER_ONLY,
-    }
 
     def make_object(self, party):
         return make_extension(party)
@@ -156,13 +112,6 @@ class TestInstallmentAPI(APIViewTestCases.CRUD):
     model = Installment
     basename = "installment"
     party_field = "instrument"
-    list_queries = 5
-    access = {
-        "view": READ_OWN,
-        "add": CASE_MANAGER_ONLY,
-        "change": CASE_MANAGER_ONLY,
-        "delete": CASE_MANAGER_ONLY,
-    }
 
     def make_object(self, party):
         return make_installment(party)
@@ -186,8 +135,6 @@ class TestBudgetLineAPI(IfMatchSent, APIViewTestCases.CRUD):
     model = BudgetLine
     basename = "budgetline"
     party_field = "workplan"
-    list_queries = 5
-    access = {"view": READ_OWN, "add": PARTY_WRITERS, "change": PARTY_WRITERS, "delete": PARTY_WRITERS}
 
     def build(self, party):
         return make_line(party)
@@ -212,8 +159,6 @@ class TestExpenditureAPI(APIViewTestCases.CRUD):
     model = Expenditure
     basename = "expenditure"
     party_field = "budget_line"
-    list_queries = 5
-    access = {"view": READ_OWN, "add": PARTY_WRITERS, "change": PARTY_WRITERS, "delete": PARTY_WRITERS}
 
     def make_object(self, party):
         return make_expenditure(party)

@@ -95,7 +95,6 @@ def instrument_data(party, **changes):
 
 class TestInstrumentForm(UIViewTestCases.Edit):
     model = LegalInstrument
-    access = {"change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return make_instrument(party)
@@ -196,7 +195,6 @@ def test_case_manager_deletes_an_agreement(world, client):
 
 class TestExtensionForm(UIViewTestCases.Edit):
     model = NoCostExtension
-    access = {"change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return make_extension(party)
@@ -265,7 +263,6 @@ def test_case_manager_corrects_an_extension(world, client):
 
 class TestInstallmentForm(UIViewTestCases.Edit):
     model = Installment
-    access = {"change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return make_installment(party)
@@ -366,7 +363,6 @@ def test_case_manager_records_receipt_of_an_installment(world, client):
 
 class TestBudgetLineForm(UIViewTestCases.Edit):
     model = BudgetLine
-    access = {"change": PARTY_WRITERS}
 
     def make_object(self, party):
         return make_line(party)
@@ -491,7 +487,6 @@ def test_ma_focal_point_edits_and_deletes_own_budget_line(world, client):
 
 class TestExpenditureForm(UIViewTestCases.Edit):
     model = Expenditure
-    access = {"change": PARTY_WRITERS}
 
     def make_object(self, party):
         return make_expenditure(party)

@@ -120,7 +120,7 @@ def test_budget_line_amount_is_computed(world):
     line = make_line(world.own, units=Decimal("2.5"), rate=Decimal("1234.57"))
     assert line.amount == Decimal("3086.43")  # 3086.425 rounded half up
     annotated = type(line).objects.with_amount().get(pk=line.pk)
-    assert annotated.line_amount == Decimal("3086.425")  # for SQL ordering and filters; not rounded
+    assert annotated.line_amount == Decimal("3086.43")  # in SQL: the same rule, the same cents
 
 
 # --- absorption ----------------------------------------------------------------------------
@@ -170,8 +170,8 @@ def test_absorption_per_party_donor_and_programme(world, portfolio):
         "budget": USD("80000.00"),
         "balance": USD("15000.00"),
         "to_disburse": USD("40000.00"),
-        "absorption_of_received": USD("0.7500"),
-        "absorption_of_budget": USD("0.5625"),
+        "absorption_of_received": USD("75.0"),  # %, one decimal
+        "absorption_of_budget": USD("56.3"),  # 56.25 rounded half up
     }
     assert figures(parties["NG"]) == {
         "committed": USD("50400.00"),
@@ -180,8 +180,8 @@ def test_absorption_per_party_donor_and_programme(world, portfolio):
         "budget": USD("50000.00"),
         "balance": USD("37800.00"),
         "to_disburse": USD("0.00"),
-        "absorption_of_received": USD("0.2500"),
-        "absorption_of_budget": USD("0.2520"),
+        "absorption_of_received": USD("25.0"),
+        "absorption_of_budget": USD("25.2"),
     }
     programme = summary.programme
     assert (programme.committed, programme.received, programme.spent, programme.budget) == (
@@ -190,8 +190,8 @@ def test_absorption_per_party_donor_and_programme(world, portfolio):
         USD("57600.00"),
         USD("130000.00"),
     )
-    assert programme.absorption_of_received == USD("0.5217")  # 57,600 / 110,400
-    assert programme.absorption_of_budget == USD("0.4431")  # 57,600 / 130,000
+    assert programme.absorption_of_received == USD("52.2")  # 57,600 / 110,400 = 52.17 %
+    assert programme.absorption_of_budget == USD("44.3")  # 57,600 / 130,000 = 44.31 %
     donors = {donor.short_name: f for donor, f in summary.donors}
     assert (donors["EU"].committed, donors["EU"].received, donors["EU"].spent, donors["EU"].budget) == (
         USD("100000.00"),
@@ -199,7 +199,7 @@ def test_absorption_per_party_donor_and_programme(world, portfolio):
         USD("45000.00"),
         USD("80000.00"),
     )
-    assert donors["CH"].absorption_of_received == USD("0.2500")
+    assert donors["CH"].absorption_of_received == USD("25.0")
     assert [fund for fund, _f in summary.funds] == [Fund.QTL]
 
 
@@ -252,7 +252,7 @@ def test_donor_observer_sees_the_figures_of_what_its_donor_funds(world, portfoli
     assert [p["name"] for p in body["parties"]] == ["Togo"]
     assert [d["name"] for d in body["donors"]] == ["European Union"]
     assert body["programme"]["spent"] == "45000.00"
-    assert body["programme"]["absorption_of_received"] == "0.7500"
+    assert body["programme"]["absorption_of_received"] == "75.0"  # percent
 
 
 def test_focal_point_sees_own_party_figures(world, portfolio, api_client):
@@ -268,8 +268,8 @@ def test_absorption_export_reads_back(world, portfolio, manager):
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
     programme = rows["Programme"]
     assert [Decimal(str(v)) for v in programme[1:6]] == [150400, 110400, 130000, 57600, 52800]
-    assert Decimal(str(programme[6])) == USD("0.5217")
-    assert Decimal(str(rows["Togo"][7])) == USD("0.5625")
+    assert Decimal(str(programme[6])) == USD("52.2")  # percent, as on the pages
+    assert Decimal(str(rows["Togo"][7])) == USD("56.3")
     assert Decimal(str(rows["Switzerland"][4])) == 12600
 
 
@@ -280,7 +280,7 @@ def test_instrument_figures_endpoint(world, portfolio, manager):
     assert body["instrument"]["committed"] == "100000.00"
     assert body["instrument"]["received"] == "60000.00"
     assert body["instrument"]["to_disburse"] == "40000.00"
-    assert body["cap_case"]["absorption_of_budget"] == "0.5625"
+    assert body["cap_case"]["absorption_of_budget"] == "56.3"  # percent
     assert body["delays"]["overdue_installments"] == [2]
 
 

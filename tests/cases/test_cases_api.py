@@ -18,7 +18,7 @@ from cases.models import (
     Stakeholder,
     TechnicalMission,
 )
-from tests.mixins import ALL, NONE, OWN, APIViewTestCases
+from tests.mixins import APIViewTestCases
 
 from .factories import (
     CapCaseFactory,
@@ -36,59 +36,10 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-CASE_MANAGER_ONLY = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": NONE,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
-# Public reference data: every signed-in user reads it; case managers maintain it.
-REFERENCE_ACCESS = {
-    "view": {
-        "case_manager": ALL,
-        "secretariat_viewer": ALL,
-        "ma_focal_point": ALL,
-        "sa_focal_point": ALL,
-        "donor_observer": ALL,
-    },
-    "add": CASE_MANAGER_ONLY,
-    "change": CASE_MANAGER_ONLY,
-    "delete": CASE_MANAGER_ONLY,
-}
-# A Party's compliance record and CAP case: the Secretariat, and the Party's own focal points.
-PARTY_RECORD_ACCESS = {
-    "view": {
-        "case_manager": ALL,
-        "secretariat_viewer": ALL,
-        "ma_focal_point": OWN,
-        "sa_focal_point": OWN,
-        "donor_observer": NONE,
-    },
-    "add": CASE_MANAGER_ONLY,
-    "change": CASE_MANAGER_ONLY,
-    "delete": CASE_MANAGER_ONLY,
-}
-# The Secretariat's desk review: nothing of it for focal points or donors.
-SECRETARIAT_ONLY_ACCESS = {
-    "view": {
-        "case_manager": ALL,
-        "secretariat_viewer": ALL,
-        "ma_focal_point": NONE,
-        "sa_focal_point": NONE,
-        "donor_observer": NONE,
-    },
-    "add": CASE_MANAGER_ONLY,
-    "change": CASE_MANAGER_ONLY,
-    "delete": CASE_MANAGER_ONLY,
-}
-
 
 class TestMeetingAPI(APIViewTestCases.CRUD):
     model = Meeting
     basename = "meeting"
-    list_queries = 4  # session, user, count, page (public: no role lookup)
-    access = REFERENCE_ACCESS
 
     def make_object(self, party):
         return MeetingFactory()
@@ -109,8 +60,6 @@ class TestMeetingAPI(APIViewTestCases.CRUD):
 class TestComplianceMechanismAPI(APIViewTestCases.CRUD):
     model = ComplianceMechanism
     basename = "mechanism"
-    list_queries = 4  # session, user, count, page (public: no role lookup)
-    access = REFERENCE_ACCESS
 
     def make_object(self, party):
         return ComplianceMechanismFactory()
@@ -132,8 +81,6 @@ class TestComplianceMechanismAPI(APIViewTestCases.CRUD):
 class TestComplianceCaseAPI(APIViewTestCases.CRUD):
     model = ComplianceCase
     basename = "compliancecase"
-    list_queries = 5  # session, user, roles, count, page (party and mechanism joined)
-    access = PARTY_RECORD_ACCESS
 
     def make_object(self, party):
         return ComplianceCaseFactory(party=party)
@@ -153,8 +100,6 @@ class TestComplianceCaseAPI(APIViewTestCases.CRUD):
 class TestRecommendationAPI(APIViewTestCases.CRUD):
     model = Recommendation
     basename = "recommendation"
-    list_queries = 5  # session, user, roles, count, page (party and meeting joined)
-    access = PARTY_RECORD_ACCESS
 
     def make_object(self, party):
         return RecommendationFactory(party=party)
@@ -177,8 +122,6 @@ class TestRecommendationAPI(APIViewTestCases.CRUD):
 class TestComplianceMeasureAPI(APIViewTestCases.CRUD):
     model = ComplianceMeasure
     basename = "compliancemeasure"
-    list_queries = 5  # session, user, roles, count, page
-    access = PARTY_RECORD_ACCESS
 
     def make_object(self, party):
         return ComplianceMeasureFactory(party=party)
@@ -200,8 +143,6 @@ class TestComplianceMeasureAPI(APIViewTestCases.CRUD):
 class TestProgressRatingAPI(APIViewTestCases.CRUD):
     model = ProgressRating
     basename = "progressrating"
-    list_queries = 5  # session, user, roles, count, page (case and Party joined)
-    access = PARTY_RECORD_ACCESS
     party_field = "compliance_case"
 
     def make_object(self, party):
@@ -218,8 +159,6 @@ class TestProgressRatingAPI(APIViewTestCases.CRUD):
 class TestCapCaseAPI(APIViewTestCases.CRUD):
     model = CapCase
     basename = "capcase"
-    list_queries = 6  # session, user, roles, count, page, transitions (prefetched)
-    access = PARTY_RECORD_ACCESS
 
     def make_object(self, party):
         return CapCaseFactory(party=party)
@@ -234,8 +173,6 @@ class TestCapCaseAPI(APIViewTestCases.CRUD):
 class TestEligibilityAssessmentAPI(APIViewTestCases.CRUD):
     model = EligibilityAssessment
     basename = "eligibilityassessment"
-    list_queries = 5  # session, user, roles, count, page (case and Party joined)
-    access = SECRETARIAT_ONLY_ACCESS
     party_field = "cap_case"
 
     def make_object(self, party):
@@ -251,8 +188,6 @@ class TestEligibilityAssessmentAPI(APIViewTestCases.CRUD):
 class TestTechnicalMissionAPI(APIViewTestCases.CRUD):
     model = TechnicalMission
     basename = "mission"
-    list_queries = 5  # session, user, roles, count, page (case and Party joined)
-    access = PARTY_RECORD_ACCESS
     party_field = "cap_case"
 
     def make_object(self, party):
@@ -275,8 +210,6 @@ class TestTechnicalMissionAPI(APIViewTestCases.CRUD):
 class TestStakeholderAPI(APIViewTestCases.CRUD):
     model = Stakeholder
     basename = "stakeholder"
-    list_queries = 5  # session, user, roles, count, page (case and Party joined)
-    access = PARTY_RECORD_ACCESS
     party_field = "cap_case"
 
     def make_object(self, party):

@@ -91,7 +91,8 @@ def test_workflow_table_is_data():
     targets = {t.target for t in TRANSITIONS}
     assert targets | {"candidate"} == set(CapStage.values)
     assert all(t.roles == frozenset({"case_manager"}) for t in TRANSITIONS)
-    assert not [t for t in TRANSITIONS if t.source == "closed"]
+    assert not [t for t in TRANSITIONS if "closed" in t.sources]
+    assert all(t.comment_required for t in TRANSITIONS)  # every move says why
 
 
 # --- API ---------------------------------------------------------------------------------------

@@ -9,16 +9,12 @@ from django.urls import reverse
 from cases.models import (
     CapCase,
     ComplianceCase,
-    ComplianceMeasure,
     ComplianceMechanism,
     EligibilityAssessment,
     Meeting,
-    ProgressRating,
     Recommendation,
-    Stakeholder,
-    TechnicalMission,
 )
-from tests.mixins import ALL, NONE, OWN, UIEditTests, UIListTests, UIViewTestCases
+from tests.mixins import UIListTests
 
 from .factories import (
     CapCaseFactory,
@@ -36,29 +32,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-CASE_MANAGER_ONLY = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": NONE,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
-EVERYONE = dict.fromkeys(
-    ["case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"], ALL
-)
-PARTY_RECORD_VIEW = {
-    "case_manager": ALL,
-    "secretariat_viewer": ALL,
-    "ma_focal_point": OWN,
-    "sa_focal_point": OWN,
-    "donor_observer": NONE,
-}
 
-
-class TestMeetingUI(UIListTests, UIEditTests):
+class TestMeetingUI(UIListTests):
     model = Meeting
-    list_queries = 5  # session, user, roles (navigation), count, page
-    access = {"view": EVERYONE, "change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return MeetingFactory()
@@ -66,14 +42,9 @@ class TestMeetingUI(UIListTests, UIEditTests):
     def list_url(self):
         return reverse("cases:meeting_list")
 
-    def edit_url(self, obj):
-        return reverse("cases:meeting_edit", args=[obj.pk])
 
-
-class TestMechanismUI(UIListTests, UIEditTests):
+class TestMechanismUI(UIListTests):
     model = ComplianceMechanism
-    list_queries = 5  # session, user, roles (navigation), count, page
-    access = {"view": EVERYONE, "change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return ComplianceMechanismFactory()
@@ -81,14 +52,9 @@ class TestMechanismUI(UIListTests, UIEditTests):
     def list_url(self):
         return reverse("cases:mechanism_list")
 
-    def edit_url(self, obj):
-        return reverse("cases:mechanism_edit", args=[obj.pk])
 
-
-class TestComplianceCaseUI(UIViewTestCases.ListDetailEdit):
+class TestComplianceCaseUI(UIListTests):
     model = ComplianceCase
-    list_queries = 8  # session, user, roles, count, filter choices (Parties, mechanisms, meetings), page
-    access = {"view": PARTY_RECORD_VIEW, "change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return ComplianceCaseFactory(party=party)
@@ -96,14 +62,9 @@ class TestComplianceCaseUI(UIViewTestCases.ListDetailEdit):
     def list_url(self):
         return reverse("cases:compliancecase_list")
 
-    def edit_url(self, obj):
-        return reverse("cases:compliancecase_edit", args=[obj.pk])
 
-
-class TestRecommendationUI(UIViewTestCases.ListDetailEdit):
+class TestRecommendationUI(UIListTests):
     model = Recommendation
-    list_queries = 8  # session, user, roles, count, filter choices (Parties, meetings, cases), page
-    access = {"view": PARTY_RECORD_VIEW, "change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return RecommendationFactory(party=party)
@@ -111,78 +72,15 @@ class TestRecommendationUI(UIViewTestCases.ListDetailEdit):
     def list_url(self):
         return reverse("cases:recommendation_list")
 
-    def edit_url(self, obj):
-        return reverse("cases:recommendation_edit", args=[obj.pk])
 
-
-class TestCapCaseUI(UIViewTestCases.ListDetailEdit):
+class TestCapCaseUI(UIListTests):
     model = CapCase
-    list_queries = 7  # session, user, roles, count, filter choices (Parties, case managers), page
-    access = {"view": PARTY_RECORD_VIEW, "change": CASE_MANAGER_ONLY}
 
     def make_object(self, party):
         return CapCaseFactory(party=party)
 
     def list_url(self):
         return reverse("cases:capcase_list")
-
-    def edit_url(self, obj):
-        return reverse("cases:capcase_edit", args=[obj.pk])
-
-
-class TestComplianceMeasureUI(UIViewTestCases.Edit):
-    model = ComplianceMeasure
-    access = {"change": CASE_MANAGER_ONLY}
-
-    def make_object(self, party):
-        return ComplianceMeasureFactory(party=party)
-
-    def edit_url(self, obj):
-        return reverse("cases:measure_edit", args=[obj.pk])
-
-
-class TestProgressRatingUI(UIViewTestCases.Edit):
-    model = ProgressRating
-    access = {"change": CASE_MANAGER_ONLY}
-
-    def make_object(self, party):
-        return ProgressRatingFactory(compliance_case=ComplianceCaseFactory(party=party))
-
-    def edit_url(self, obj):
-        return reverse("cases:rating_edit", args=[obj.pk])
-
-
-class TestTechnicalMissionUI(UIViewTestCases.Edit):
-    model = TechnicalMission
-    access = {"change": CASE_MANAGER_ONLY}
-
-    def make_object(self, party):
-        return TechnicalMissionFactory(cap_case=CapCaseFactory(party=party))
-
-    def edit_url(self, obj):
-        return reverse("cases:mission_edit", args=[obj.pk])
-
-
-class TestStakeholderUI(UIViewTestCases.Edit):
-    model = Stakeholder
-    access = {"change": CASE_MANAGER_ONLY}
-
-    def make_object(self, party):
-        return StakeholderFactory(cap_case=CapCaseFactory(party=party))
-
-    def edit_url(self, obj):
-        return reverse("cases:stakeholder_edit", args=[obj.pk])
-
-
-class TestEligibilityAssessmentUI(UIViewTestCases.Edit):
-    model = EligibilityAssessment
-    access = {"change": CASE_MANAGER_ONLY}
-
-    def make_object(self, party):
-        return EligibilityAssessmentFactory(cap_case=CapCaseFactory(party=party))
-
-    def edit_url(self, obj):
-        return reverse("cases:assessment_edit", args=[obj.pk])
 
 
 # --- Selection board -----------------------------------------------------------------------------

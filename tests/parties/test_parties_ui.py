@@ -1,65 +1,18 @@
 import pytest
 from django.urls import reverse
 
-from parties.models import Authority, Contact, Party
-from tests.factories import AuthorityFactory, ContactFactory, PartyAsObject
-from tests.mixins import ALL, NONE, OWN, UIViewTestCases
+from parties.models import Contact, Party
+from tests.factories import ContactFactory, PartyAsObject
+from tests.mixins import UIListTests
 
 pytestmark = pytest.mark.django_db
 
-CASE_MANAGER_ONLY = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": NONE,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
-MAINTAINERS = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": OWN,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
 
-
-class TestPartyUI(PartyAsObject, UIViewTestCases.ListDetailEdit):
+class TestPartyUI(PartyAsObject, UIListTests):
     model = Party
-    list_queries = 5  # session, user, roles (navigation), count, page
-    access = {
-        "view": dict.fromkeys(
-            ["case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"], ALL
-        ),
-        "change": CASE_MANAGER_ONLY,
-    }
 
     def list_url(self):
         return reverse("parties:party_list")
-
-    def edit_url(self, obj):
-        return reverse("parties:party_edit", kwargs={"code": obj.code})
-
-
-class TestAuthorityUI(UIViewTestCases.Edit):
-    model = Authority
-    access = {"change": MAINTAINERS}
-
-    def make_object(self, party):
-        return AuthorityFactory(party=party)
-
-    def edit_url(self, obj):
-        return reverse("parties:authority_edit", kwargs={"code": obj.party.code, "pk": obj.pk})
-
-
-class TestContactUI(UIViewTestCases.Edit):
-    model = Contact
-    access = {"change": MAINTAINERS}
-
-    def make_object(self, party):
-        return ContactFactory(party=party)
-
-    def edit_url(self, obj):
-        return reverse("parties:contact_edit", kwargs={"code": obj.party.code, "pk": obj.pk})
 
 
 @pytest.mark.parametrize(

@@ -4,19 +4,17 @@ preview from the same template as the PDF, downloads through a permission-checke
 import pytest
 from django.urls import reverse
 
-from reports.models import ReportVersion
-from tests.mixins import ALL, UIViewTestCases
+from reports.models import Report, ReportVersion
+from tests.mixins import UIViewTestCases
 
 from .conftest import make_report
-from .test_reports_api import CASE_MANAGER_ONLY, SIGNED_IN, finalise
+from .test_reports_api import finalise
 
 pytestmark = pytest.mark.django_db
 
 
 class TestFinalReportUI(UIViewTestCases.ListDetailEdit):
-    model = None
-    list_queries = 6  # session, user, roles (navigation), count, page, the Parties of the page
-    access = {"view": dict.fromkeys(SIGNED_IN, ALL), "change": CASE_MANAGER_ONLY}
+    model = Report
 
     def make_object(self, party):
         return finalise(make_report([party]))

@@ -8,11 +8,17 @@ Rules per role (case manager, Secretariat viewer, MA focal point, SA focal point
   N  never (403)                              H  hidden: 404 for own and other (not for this role)
   D  donor scope: allowed for what the observer's donor funds (the world funds the own Party's)
 Anonymous users get 401 (API) or a redirect to sign in (UI), unless the endpoint is public.
+
+The rows of a model's plain CRUD URLs (API list, detail and history; UI list, detail, edit and
+delete pages) are made by ``crud_rows()`` from the model's entry in tests/access_expectations.py,
+the table the CRUD mixins read too; the other rows (workflow steps, exports, downloads, add pages
+under a parent, other pages) are written out here and in matrix_apps.py / matrix_dashboard.py.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests.access_expectations import ALL, EXPECTED, NONE, OWN
 from tests.factories import AuthorityFactory, ContactFactory, new_party
 
 ROLES = ["case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"]
@@ -36,7 +42,9 @@ class Endpoint:
     """``obj(world, target)`` makes the object the URL points at (None: no object in the URL);
     ``kwargs(obj)`` turns it into URL kwargs (default: every URL kwarg read from the object, with
     ``code`` from its Party). ``read``/``write``: rules per role, None when the method is not
-    offered. ``write_method``: the method used to probe writing. ``public``: anonymous allowed."""
+    offered. ``write_method``: the method used to probe writing. ``public``: anonymous allowed.
+    ``exact``: an allowed read answers 200, and an API detail the object itself (the plain CRUD
+    rows of ``crud_rows``, which the CRUD mixins then need not probe again)."""
 
     obj: Callable | None = None
     read: dict[str, str] | None = None
@@ -46,6 +54,7 @@ class Endpoint:
     public: bool = False
     write_data: dict = field(default_factory=dict)
     signs_out: bool = False  # its answer is a redirect to the sign-in page
+    exact: bool = False
 
 
 def party(world, target):
@@ -73,6 +82,58 @@ def by_code(obj):
     return {"code": str(obj.code)}
 
 
+_LETTERS = {ALL: "A", OWN: "O", NONE: "N"}
+
+
+def expected_rules(label: str, action: str) -> dict[str, str]:
+    """A model's rules for one action (tests/access_expectations.py), as the matrix's letters."""
+    return {role: _LETTERS[rule] for role, rule in EXPECTED[label][action].items()}
+
+
+def crud_rows(
+    label: str,
+    obj: Callable,
+    *,
+    api: str | None = None,
+    detail_method: str = "patch",
+    detail_obj: Callable | None = None,
+    kwargs: Callable | None = None,
+    ui_list: str | None = None,
+    ui_detail: str | None = None,
+    ui_edit: str | None = None,
+    ui_delete: str | None = None,
+) -> dict[str, Endpoint]:
+    """The rows of a model's plain CRUD URLs, from its entry in tests/access_expectations.py.
+
+    API (router basename ``api``): the list is read with *view* and written (POST) with *add*;
+    the detail is read with *view* and written with *change* (PATCH) or *delete* (DELETE, then
+    made by ``detail_obj`` when given); the history is read with *view*. UI: the list and detail
+    pages are read with *view*, the edit page read and written with *change*, the delete page
+    with *delete*. ``obj(world, target)`` makes the object; ``kwargs(obj)`` its URL kwargs.
+    """
+    view, add = expected_rules(label, "view"), expected_rules(label, "add")
+    change, delete = expected_rules(label, "change"), expected_rules(label, "delete")
+    rows = {}
+    if api:
+        detail_write = delete if detail_method == "delete" else change
+        rows[f"api:{api}-list"] = Endpoint(read=view, write=add)
+        rows[f"api:{api}-detail"] = Endpoint(
+            obj=detail_obj or obj, kwargs=kwargs, read=view, write=detail_write, write_method=detail_method
+        )
+        rows[f"api:{api}-history"] = Endpoint(obj=obj, kwargs=kwargs, read=view)
+    if ui_list:
+        rows[ui_list] = Endpoint(read=view)
+    if ui_detail:
+        rows[ui_detail] = Endpoint(obj=obj, kwargs=kwargs, read=view)
+    if ui_edit:
+        rows[ui_edit] = Endpoint(obj=obj, kwargs=kwargs, read=change, write=change)
+    if ui_delete:
+        rows[ui_delete] = Endpoint(obj=obj, kwargs=kwargs, read=delete, write=delete)
+    for row in rows.values():
+        row.exact = True
+    return rows
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Endpoint] = {
@@ -88,39 +149,41 @@ MATRIX: dict[str, Endpoint] = {
     "api:api-root": Endpoint(read=EVERYONE),
     "api:me": Endpoint(read=EVERYONE),
     "api:token": Endpoint(read=None, write=EVERYONE, public=True),
-    # API: Parties registry
-    "api:party-list": Endpoint(read=EVERYONE, write=CASE_MANAGER),
-    "api:party-detail": Endpoint(
-        obj=spare_party, kwargs=by_code, read=EVERYONE, write=CASE_MANAGER, write_method="delete"
+    # Parties registry: plain CRUD rows from tests/access_expectations.py. A Party probed with
+    # DELETE is a spare one, with no dependants.
+    **crud_rows(
+        "parties.Party",
+        party,
+        kwargs=by_code,
+        api="party",
+        detail_obj=spare_party,
+        detail_method="delete",
+        ui_list="parties:party_list",
+        ui_detail="parties:party_detail",
+        ui_edit="parties:party_edit",
     ),
-    "api:party-history": Endpoint(obj=party, kwargs=by_code, read=EVERYONE),
-    "api:authority-list": Endpoint(read=SECRETARIAT_AND_PARTY, write=MAINTAINERS),
-    "api:authority-detail": Endpoint(
-        obj=authority, read=SECRETARIAT_AND_PARTY, write=MAINTAINERS, write_method="patch"
+    **crud_rows(
+        "parties.Authority",
+        authority,
+        api="authority",
+        ui_edit="parties:authority_edit",
+        ui_delete="parties:authority_delete",
     ),
-    "api:authority-history": Endpoint(obj=authority, read=SECRETARIAT_AND_PARTY),
-    "api:contact-list": Endpoint(read=SECRETARIAT_AND_PARTY, write=MAINTAINERS),
-    "api:contact-detail": Endpoint(
-        obj=contact, read=SECRETARIAT_AND_PARTY, write=MAINTAINERS, write_method="delete"
+    **crud_rows(
+        "parties.Contact",
+        contact,
+        api="contact",
+        detail_method="delete",
+        ui_edit="parties:contact_edit",
+        ui_delete="parties:contact_delete",
     ),
-    "api:contact-history": Endpoint(obj=contact, read=SECRETARIAT_AND_PARTY),
-    "api:donor-list": Endpoint(read=EVERYONE, write=CASE_MANAGER),
-    "api:donor-detail": Endpoint(obj=donor, read=EVERYONE, write=CASE_MANAGER, write_method="patch"),
-    "api:donor-history": Endpoint(obj=donor, read=EVERYONE),
-    # UI: Parties registry
-    "parties:party_list": Endpoint(read=EVERYONE),
+    **crud_rows("parties.Donor", donor, api="donor"),
     "parties:party_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
-    "parties:party_detail": Endpoint(obj=party, kwargs=by_code, read=EVERYONE),
-    "parties:party_edit": Endpoint(obj=party, kwargs=by_code, read=CASE_MANAGER, write=CASE_MANAGER),
     # Adding to a Party: the form opens for any Party the user may add to somewhere; saving into
     # another Party is refused with a form error (checked in tests/parties), so the probe here
     # is the page itself.
     "parties:authority_add": Endpoint(obj=party, kwargs=by_code, read=MAINTAINERS_ANY),
-    "parties:authority_edit": Endpoint(obj=authority, read=MAINTAINERS, write=MAINTAINERS),
-    "parties:authority_delete": Endpoint(obj=authority, read=MAINTAINERS, write=MAINTAINERS),
     "parties:contact_add": Endpoint(obj=party, kwargs=by_code, read=MAINTAINERS_ANY),
-    "parties:contact_edit": Endpoint(obj=contact, read=MAINTAINERS, write=MAINTAINERS),
-    "parties:contact_delete": Endpoint(obj=contact, read=MAINTAINERS, write=MAINTAINERS),
 }
 
 # URL name prefixes checked by a rule of their own (see the test module).

@@ -1,4 +1,6 @@
-"""Builders for workplans tests: a CAP case per Party, versions in any state, and their parts."""
+"""Factories (factory_boy) for the workplans tests: a CAP case per Party, versions in any state,
+and their parts. ``cap_case_for``, ``make_workplan``, ``draft_activity``, ``approved_activity``
+and ``make_recommendation`` are thin wrappers kept for their many callers: they take a Party."""
 
 import datetime
 
@@ -6,6 +8,7 @@ import factory
 from django.db.models import Max
 
 from cases.models import CapCase
+from tests.cases.factories import CapCaseFactory, MeetingFactory, RecommendationFactory
 from workplans.choices import (
     ActivityStatus,
     AreaOfConcern,
@@ -31,16 +34,31 @@ END = datetime.date(2025, 12, 31)
 
 
 def cap_case_for(party) -> CapCase:
-    return CapCase.objects.filter(party=party).first() or CapCase.objects.create(party=party)
+    """The Party's CAP case (made on first use)."""
+    return CapCase.objects.filter(party=party).first() or CapCaseFactory(party=party)
+
+
+def _next_version(workplan) -> int:
+    return (Workplan.objects.filter(cap_case=workplan.cap_case).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+class WorkplanFactory(factory.django.DjangoModelFactory):
+    """A new version of a CAP case's workplan (the next version number of the case)."""
+
+    class Meta:
+        model = Workplan
+
+    cap_case = factory.SubFactory(CapCaseFactory)
+    version = factory.LazyAttribute(_next_version)
+    status = WorkplanStatus.DRAFT
+    title = factory.LazyAttribute(lambda o: f"Workplan v{o.version}")
+    starts_on = START
+    ends_on = END
 
 
 def make_workplan(party, status=WorkplanStatus.DRAFT, **kwargs) -> Workplan:
     """A new version of the Party's workplan (the next version number of its CAP case)."""
-    cap_case = cap_case_for(party)
-    version = (Workplan.objects.filter(cap_case=cap_case).aggregate(v=Max("version"))["v"] or 0) + 1
-    values = {"title": f"Workplan v{version}", "starts_on": START, "ends_on": END}
-    values.update(kwargs)
-    return Workplan.objects.create(cap_case=cap_case, version=version, status=status, **values)
+    return WorkplanFactory(cap_case=cap_case_for(party), status=status, **kwargs)
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
@@ -135,15 +153,25 @@ def approved_activity(party, **kwargs) -> Activity:
     return ActivityFactory(workplan=make_workplan(party, WorkplanStatus.APPROVED), **kwargs)
 
 
-def make_recommendation(party, area="scientific", status="open", reference="SC77 SR", text="Make NDFs."):
-    """A recommendation of ``party`` adopted at SC77 (created on first use)."""
-    from cases.models import Meeting, Recommendation
+class SC77Factory(MeetingFactory):
+    """The 77th meeting of the Standing Committee (made on first use, then reused)."""
 
-    meeting, _ = Meeting.objects.get_or_create(
-        body="SC",
-        number=77,
-        defaults={"starts_on": datetime.date(2023, 11, 6), "ends_on": datetime.date(2023, 11, 10)},
-    )
-    return Recommendation.objects.create(
-        party=party, adopted_at=meeting, reference=reference, text=text, area=area, status=status
+    class Meta:
+        django_get_or_create = ("body", "number")
+
+    body = "SC"
+    number = 77
+    venue = ""
+
+
+def make_recommendation(party, area="scientific", status="open", reference="SC77 SR", text="Make NDFs."):
+    """A recommendation of ``party`` adopted at SC77 (created on first use), with no deadline."""
+    return RecommendationFactory(
+        party=party,
+        adopted_at=SC77Factory(),
+        reference=reference,
+        text=text,
+        area=area,
+        status=status,
+        deadline=None,
     )

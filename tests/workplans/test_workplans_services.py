@@ -52,7 +52,8 @@ def test_workflow_is_declared_as_data():
     assert TRANSITIONS["approve"].roles == {"case_manager"}
     assert TRANSITIONS["return"].roles == {"case_manager"} and TRANSITIONS["return"].comment_required
     assert TRANSITIONS["submit"].roles == {"case_manager", "ma_focal_point"}
-    assert TRANSITIONS["revise"].creates_version and TRANSITIONS["revise"].reason_required
+    # Revising makes a new version (its own write instead of a move) and needs a reason.
+    assert TRANSITIONS["revise"].perform is not None and TRANSITIONS["revise"].inputs == ("reason",)
 
 
 def test_submit_return_resubmit_approve_records_every_step(world, api_client, draft):

@@ -7,50 +7,35 @@ import pytest
 from django.urls import reverse
 
 from tests.budgets.factories import instrument_for
-from tests.mixins import ALL, NONE, OWN, UIViewTestCases
+from tests.mixins import UIListTests, UIViewTestCases
 from workplans.choices import ResponsibleEntity, WorkplanStatus
-from workplans.models import Activity, ProgressUpdate, Workplan
+from workplans.models import (
+    Activity,
+    CorrectiveAction,
+    IndicatorValue,
+    ProgressUpdate,
+    Workplan,
+)
 
 from .factories import (
     ActivityFactory,
     CorrectiveActionFactory,
-    DeliverableFactory,
     EventFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
     ProgressUpdateFactory,
     approved_activity,
-    cap_case_for,
-    draft_activity,
     make_workplan,
 )
 
 pytestmark = pytest.mark.django_db
 
-READ = {
-    "case_manager": ALL,
-    "secretariat_viewer": ALL,
-    "ma_focal_point": OWN,
-    "sa_focal_point": OWN,
-    "donor_observer": NONE,
-}
-PLANNERS = {
-    "case_manager": ALL,
-    "secretariat_viewer": NONE,
-    "ma_focal_point": OWN,
-    "sa_focal_point": NONE,
-    "donor_observer": NONE,
-}
-REPORTERS = {**PLANNERS, "sa_focal_point": OWN}
 
-
-class TestWorkplanUI(UIViewTestCases.ListDetailEdit):
+class TestWorkplanUI(UIListTests):
     model = Workplan
-    list_queries = 5  # session, user, roles (navigation), count, page (case and Party joined)
-    # Donor observers read the plans their donor funds: the own Party's (EU), not the other's (CH).
-    access = {"view": {**READ, "donor_observer": OWN}, "change": PLANNERS}
 
+    # Donor observers read the plans their donor funds: the own Party's (EU), not the other's (CH).
     def make_object(self, party):
         instrument_for(party)
         return make_workplan(party)
@@ -62,39 +47,8 @@ class TestWorkplanUI(UIViewTestCases.ListDetailEdit):
         return reverse("workplans:workplan_edit", kwargs={"pk": obj.pk})
 
 
-class TestActivityUI(UIViewTestCases.Edit):
-    model = Activity
-    access = {"change": PLANNERS}
-
-    def make_object(self, party):
-        return draft_activity(party)
-
-    def edit_url(self, obj):
-        return reverse("workplans:activity_edit", kwargs={"pk": obj.pk})
-
-
-class TestMilestoneUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
-
-    def make_object(self, party):
-        return MilestoneFactory(workplan=make_workplan(party))
-
-    def edit_url(self, obj):
-        return reverse("workplans:milestone_edit", kwargs={"pk": obj.pk})
-
-
-class TestIndicatorUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
-
-    def make_object(self, party):
-        return IndicatorFactory(workplan=make_workplan(party))
-
-    def edit_url(self, obj):
-        return reverse("workplans:indicator_edit", kwargs={"pk": obj.pk})
-
-
 class TestIndicatorValueUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
+    model = IndicatorValue
 
     def make_object(self, party):
         return IndicatorValueFactory(
@@ -106,7 +60,7 @@ class TestIndicatorValueUI(UIViewTestCases.Edit):
 
 
 class TestProgressUpdateUI(UIViewTestCases.Edit):
-    access = {"change": REPORTERS}
+    model = ProgressUpdate
 
     def make_object(self, party):
         activity = approved_activity(party, responsible_entity=ResponsibleEntity.SCIENTIFIC_AUTHORITY)
@@ -116,28 +70,8 @@ class TestProgressUpdateUI(UIViewTestCases.Edit):
         return reverse("workplans:progress_edit", kwargs={"pk": obj.pk})
 
 
-class TestEventUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
-
-    def make_object(self, party):
-        return EventFactory(cap_case=cap_case_for(party))
-
-    def edit_url(self, obj):
-        return reverse("workplans:event_edit", kwargs={"pk": obj.pk})
-
-
-class TestDeliverableUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
-
-    def make_object(self, party):
-        return DeliverableFactory(cap_case=cap_case_for(party))
-
-    def edit_url(self, obj):
-        return reverse("workplans:deliverable_edit", kwargs={"pk": obj.pk})
-
-
 class TestCorrectiveActionUI(UIViewTestCases.Edit):
-    access = {"change": PLANNERS}
+    model = CorrectiveAction
 
     def make_object(self, party):
         return CorrectiveActionFactory(workplan=make_workplan(party, WorkplanStatus.APPROVED))

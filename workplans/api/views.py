@@ -1,6 +1,4 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cap_portal.access import Action
-from cap_portal.api.viewsets import BaseModelViewSet, as_drf_error
+from cap_portal.api.viewsets import BaseModelViewSet, WorkflowStepsMixin
+from cap_portal.responses import XLSX, attachment, stored_file
 from workplans import selectors, services
 from workplans.choices import ReviewDecision, WorkplanAction
 from workplans.filtersets import (
@@ -38,7 +37,6 @@ from workplans.models import (
     Workplan,
 )
 from workplans.spreadsheets import workplan_workbook
-from workplans.workflow import CASE_MANAGER_ONLY, TRANSITIONS
 
 from .serializers import (
     ActivitySerializer,
@@ -57,27 +55,13 @@ from .serializers import (
     WorkplanSerializer,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 class ServiceViewSet(BaseModelViewSet):
-    """Runs a domain service and turns its model validation errors into field-level 400s."""
-
-    def run(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+    """A workplan or a part of one: deleting it is refused (400) once the version is no longer a draft."""
 
     def perform_destroy(self, instance):
         # Refused (400) once the plan is no longer a draft; then the base deletes (409 if protected).
-        self.run(services.check_deletable, instance=instance)
+        services.check_deletable(instance=instance)
         super().perform_destroy(instance)
 
 
@@ -95,7 +79,7 @@ class ServiceViewSet(BaseModelViewSet):
 @extend_validation_errors(["invalid"], field_name="file", actions=["import_"])
 @extend_validation_errors(["invalid"], field_name="status", methods=["post", "put", "patch", "delete"])
 @extend_validation_errors(["invalid"], field_name="cap_case", methods=["post", "put", "patch", "delete"])
-class WorkplanViewSet(ServiceViewSet):
+class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
     """CAP workplan versions. Workflow: ``submit``, ``approve``, ``return``, ``revise`` (POST);
     ``compare`` with another version; ``coverage`` of the Party's pending recommendations;
     XLSX ``export``, ``template`` and ``import``."""
@@ -117,11 +101,11 @@ class WorkplanViewSet(ServiceViewSet):
         "import_": Action.CHANGE,
     }
     # A role that may never take a step gets 403; a planner gets 404 for another Party's version.
-    extra_action_roles = {
-        "submit": TRANSITIONS[WorkplanAction.SUBMIT].roles,
-        "approve": TRANSITIONS[WorkplanAction.APPROVE].roles,
-        "return_": TRANSITIONS[WorkplanAction.RETURN].roles,
-        "revise": TRANSITIONS[WorkplanAction.REVISE].roles,
+    workflow_steps = {
+        "submit": WorkplanAction.SUBMIT,
+        "approve": WorkplanAction.APPROVE,
+        "return_": WorkplanAction.RETURN,
+        "revise": WorkplanAction.REVISE,
     }
 
     def get_serializer_class(self):
@@ -136,18 +120,11 @@ class WorkplanViewSet(ServiceViewSet):
         return queryset
 
     def _transition(self, request, action_name):
-        workplan = self.get_object()
-        params = TransitionSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        result = self.run(
-            services.workplan_transition,
-            workplan=workplan,
-            action=action_name,
-            user=request.user,
-            comment=params.validated_data["comment"],
-            reason=params.validated_data["reason"],
-        )
-        result = self.get_queryset().prefetch_related("steps__actor").get(pk=result.pk)
+        return self.take_step(request, action_name, serializer_class=TransitionSerializer)
+
+    def step_response(self, obj):
+        # The version the step leaves the user on (a revision's new draft), with its steps.
+        result = self.get_queryset().prefetch_related("steps__actor").get(pk=obj.pk)
         return Response(WorkplanDetailSerializer(result, context=self.get_serializer_context()).data)
 
     @extend_schema(request=TransitionSerializer, responses=WorkplanDetailSerializer)
@@ -244,13 +221,13 @@ class WorkplanViewSet(ServiceViewSet):
         """The version's plan as an XLSX workbook (the template's layout)."""
         workplan = self.get_object()
         name = f"workplan-{workplan.cap_case.party.code}-v{workplan.version}.xlsx"
-        return _xlsx_response(workplan_workbook(workplan), name)
+        return attachment(workplan_workbook(workplan), name, XLSX)
 
     @extend_schema(responses={(200, XLSX): bytes})
     @action(detail=False, methods=["get"])
     def template(self, request):
         """An empty workbook to fill and import."""
-        return _xlsx_response(workplan_workbook(None), "workplan-template.xlsx")
+        return attachment(workplan_workbook(None), "workplan-template.xlsx", XLSX)
 
     @extend_schema(request=ImportSerializer, responses=WorkplanDetailSerializer)
     @action(
@@ -265,9 +242,7 @@ class WorkplanViewSet(ServiceViewSet):
         workplan = self.get_object()
         params = ImportSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        self.run(
-            services.workplan_import, workplan=workplan, user=request.user, file=params.validated_data["file"]
-        )
+        services.workplan_import(workplan=workplan, user=request.user, file=params.validated_data["file"])
         return Response(
             WorkplanDetailSerializer(
                 self.get_queryset().get(pk=workplan.pk), context=self.get_serializer_context()
@@ -328,54 +303,40 @@ class IndicatorValueViewSet(ServiceViewSet):
     ["invalid"], field_name="review_status", actions=["accept", "return_"], methods=["post"]
 )
 @extend_validation_errors(["invalid"], field_name="comment", actions=["accept", "return_"], methods=["post"])
-class ProgressUpdateViewSet(ServiceViewSet):
+class ProgressUpdateViewSet(WorkflowStepsMixin, ServiceViewSet):
     """Progress reported per activity and period; the case manager ``accept``s or ``return``s it."""
 
     queryset = ProgressUpdate.objects.select_related("activity__workplan", "submitted_by", "reviewed_by")
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     extra_action_access = {"accept": Action.VIEW, "return_": Action.VIEW}
-    extra_action_roles = {"accept": CASE_MANAGER_ONLY, "return_": CASE_MANAGER_ONLY}
+    workflow_steps = {"accept": ReviewDecision.ACCEPT, "return_": ReviewDecision.RETURN}
 
     def perform_create(self, serializer):
-        serializer.instance = self.run(
-            services.progress_update_submit, user=self.request.user, data=dict(serializer.validated_data)
+        serializer.instance = services.progress_update_submit(
+            user=self.request.user, data=dict(serializer.validated_data)
         )
 
     @transaction.atomic
     def perform_update(self, serializer):
-        serializer.instance = self.run(
-            services.progress_update_change,
+        serializer.instance = services.progress_update_change(
             update=self.lock_and_check_version(serializer.instance),
             user=self.request.user,
             data=dict(serializer.validated_data),
         )
         self._object_for_etag = serializer.instance
 
-    def _review(self, request, accept):
-        update = self.get_object()
-        params = ReviewSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        update = self.run(
-            services.progress_update_review,
-            update=update,
-            user=request.user,
-            accept=accept,
-            comment=params.validated_data["comment"],
-        )
-        return Response(self.get_serializer(update).data)
-
     @extend_schema(request=ReviewSerializer, responses=ProgressUpdateSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept the update: its activity takes the reported status and percent (case manager)."""
-        return self._review(request, True)
+        return self.take_step(request, ReviewDecision.ACCEPT, serializer_class=ReviewSerializer)
 
     @extend_schema(request=ReviewSerializer, responses=ProgressUpdateSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return the update to the focal point with a comment (case manager)."""
-        return self._review(request, False)
+        return self.take_step(request, ReviewDecision.RETURN, serializer_class=ReviewSerializer)
 
 
 # Business rules checked by the models and services, documented for the API schema.
@@ -396,7 +357,7 @@ class EventViewSet(ServiceViewSet):
     ["file_too_large", "file_extension", "file_content"], field_name="file", methods=["post", "put", "patch"]
 )
 @extend_validation_errors(["invalid"], field_name="comment", actions=["review"], methods=["post"])
-class DeliverableViewSet(ServiceViewSet):
+class DeliverableViewSet(WorkflowStepsMixin, ServiceViewSet):
     """Deliverables with their document (``download``) and the Secretariat's ``review``."""
 
     queryset = Deliverable.objects.select_related("cap_case__party")
@@ -404,12 +365,11 @@ class DeliverableViewSet(ServiceViewSet):
     filterset_class = DeliverableFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     extra_action_access = {"download": Action.VIEW, "review": Action.VIEW}
-    extra_action_roles = {"review": CASE_MANAGER_ONLY}
+    workflow_steps = {"review": None}  # the decision names the step: accept or return
 
     @transaction.atomic
     def perform_update(self, serializer):
-        serializer.instance = self.run(
-            services.deliverable_change,
+        serializer.instance = services.deliverable_change(
             deliverable=self.lock_and_check_version(serializer.instance),
             user=self.request.user,
             data=dict(serializer.validated_data),
@@ -426,17 +386,10 @@ class DeliverableViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Accept the deliverable or return it with a comment (case manager)."""
-        deliverable = self.get_object()
-        params = DeliverableReviewSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        deliverable = self.run(
-            services.deliverable_review,
-            deliverable=deliverable,
-            user=request.user,
-            accept=params.validated_data["decision"] == ReviewDecision.ACCEPT,
-            comment=params.validated_data["comment"],
-        )
-        return Response(self.get_serializer(deliverable).data)
+        return self.take_step(request, serializer_class=DeliverableReviewSerializer)
+
+    def step_from_input(self, obj, data):
+        return data.pop("decision")
 
 
 # Business rules checked by the models and services, documented for the API schema.
@@ -451,13 +404,5 @@ class CorrectiveActionViewSet(ServiceViewSet):
 
 
 def deliverable_file_response(deliverable: Deliverable):
-    """Stream a deliverable's stored document as an attachment (the caller has checked access)."""
-    from django.http import Http404
-
-    if not deliverable.file:
-        raise Http404
-    try:
-        handle = deliverable.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=deliverable.original_name or "document")
+    """The deliverable's document under the name it was uploaded with (the caller has checked access)."""
+    return stored_file(deliverable.file, deliverable.original_name or "document")

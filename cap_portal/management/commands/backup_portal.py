@@ -7,7 +7,7 @@ from cap_portal.backup import backup_write
 
 
 class Command(BaseCommand):
-    help = "Write the whole database and the uploaded files to one archive (tar.gz)."
+    help = "Write the whole database and the uploaded files to one archive (tar.gz), with checksums."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", help="archive path (default: cap-portal-<timestamp>.tar.gz)")
@@ -16,4 +16,12 @@ class Command(BaseCommand):
         path = Path(options["output"] or f"cap-portal-{timezone.now():%Y%m%d-%H%M%S}.tar.gz")
         manifest = backup_write(path=path)
         rows = sum(manifest["row_counts"].values())
-        self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {rows} rows."))
+        files = sum(1 for name in manifest["members"] if name.startswith("media/"))
+        if manifest["reports_not_matching"]:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Report versions whose PDF is missing or does not match its checksum (kept as they are): "
+                    f"{manifest['reports_not_matching']}"
+                )
+            )
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {rows} rows, {files} files."))

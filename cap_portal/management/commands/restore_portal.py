@@ -3,20 +3,32 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from cap_portal.backup import RestoreError, backup_restore
+from cap_portal.backup import RestoreError, archive_verify, backup_restore
 
 
 class Command(BaseCommand):
-    help = "Restore an archive made by backup_portal into an empty database (migrated first)."
+    help = (
+        "Restore an archive made by backup_portal into a new database (migrated here first) and "
+        "MEDIA_ROOT. The archive is checked whole before anything is written."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
 
     def handle(self, *args, **options):
-        call_command("migrate", interactive=False, verbosity=0)
+        path = Path(options["archive"])
+        if not path.is_file():
+            raise CommandError(f"no archive at {path}")
         try:
-            manifest = backup_restore(path=Path(options["archive"]))
+            # Checked before migrate, so a damaged or newer archive leaves a new database untouched.
+            manifest = archive_verify(path=path)
+            call_command("migrate", interactive=False, verbosity=0)
+            restored = backup_restore(path=path, manifest=manifest)
         except RestoreError as error:
             raise CommandError(str(error)) from error
-        rows = sum(manifest["row_counts"].values())
-        self.stdout.write(self.style.SUCCESS(f"Restored {rows} rows from {options['archive']}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {restored['rows']} rows and {restored['files']} files from {path}; "
+                f"{restored['reports_verified']} rendered reports match their checksums."
+            )
+        )

@@ -1,0 +1,104 @@
+"""Login throttling and API throttling that an attacker cannot turn against other people (issue 20).
+
+django-axes locks the (username, address) pair, never a whole address or a whole account; the
+token endpoint answers 429 while a pair is locked; the client address comes from the proxy header
+only when ``TRUSTED_PROXY_COUNT`` says a proxy is in front; the API throttles requests per user.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from parties.services import user_create
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 3
+
+
+def fail_logins(client, username, times=LIMIT, **extra):
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "wrong"}, **extra)
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
+def test_failures_for_one_name_do_not_lock_others_behind_the_same_address(client):
+    """Wrong passwords for one name from an address do not lock another user at that address."""
+    user_create(username="alice", password="alice-right-password")
+    fail_logins(client, "mallory-guess")
+    response = client.post(reverse("login"), {"username": "alice", "password": "alice-right-password"})
+    assert response.status_code == 302, "alice was locked out by failures for another name"
+    assert client.session.get("_auth_user_id")
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(client):
+    """An attacker guessing alice's password from one address does not lock alice out from hers."""
+    user_create(username="alice", password="alice-right-password")
+    fail_logins(client, "alice", REMOTE_ADDR="203.0.113.9")
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": "alice-right-password"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 302, "alice was locked out by failures from another address"
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
+def test_the_locked_pair_stays_locked(client):
+    """The pair that failed is locked: even the right password answers 429."""
+    user_create(username="alice", password="alice-right-password")
+    fail_logins(client, "alice")
+    response = client.post(reverse("login"), {"username": "alice", "password": "alice-right-password"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
+def test_token_endpoint_answers_429_while_locked(api_client):
+    """While the pair is locked the token endpoint answers 429, not 401 "Incorrect credentials"."""
+    user_create(username="alice", password="alice-right-password")
+    url = reverse("api:token")
+    statuses = [
+        api_client.post(url, {"username": "alice", "password": "wrong"}).status_code for _ in range(LIMIT)
+    ]
+    # wrong credentials answer 401 until the failure that locks the pair, which already answers 429
+    assert statuses[:-1] == [401] * (LIMIT - 1) and statuses[-1] in (401, 429)
+    response = api_client.post(url, {"username": "alice", "password": "alice-right-password"})
+    assert response.status_code == 429
+    assert "token" not in response.json()
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
+def test_a_forged_forwarded_for_header_is_ignored_without_a_trusted_proxy(client):
+    """Without a trusted proxy, X-Forwarded-For is the client's word: changing it does not reset the
+    count (nor could it be used to lock someone else's address)."""
+    user_create(username="alice", password="alice-right-password")
+    for n in range(LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": "alice", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": "alice-right-password"},
+        HTTP_X_FORWARDED_FOR="192.0.2.200",
+    )
+    assert response.status_code == 429
+
+
+def test_the_api_throttles_requests_per_user(api_client, world, settings):
+    """Past the per-user rate the API answers 429 with Retry-After; other users are not affected."""
+    settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "3/minute"}
+    cache.clear()
+    api_client.force_login(world.users["case_manager"])
+    statuses = [api_client.get("/api/v1/parties/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = api_client.get("/api/v1/parties/")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    api_client.logout()
+    api_client.force_login(world.users["secretariat_viewer"])
+    assert api_client.get("/api/v1/parties/").status_code == 200
+    cache.clear()
