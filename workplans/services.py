@@ -17,16 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cap_portal import services as generic
 from cap_portal.access import PLANNER_ROLES, SA_ROLES, holds_role
+from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
 
 from .choices import SA_REPORTED_ENTITIES, ReviewDecision, ReviewStatus
 from .models import Activity, Deliverable, Indicator, Milestone, ProgressUpdate, Workplan
-
-
-def _stamp(instance, user) -> None:
-    # Only ``workplan_import`` still calls this (it is being changed elsewhere); every other write
-    # records its user through the middleware or ``cap_portal.history.acting_user``.
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -196,13 +191,12 @@ def workplan_import(*, workplan: Workplan, user, file) -> Workplan:
     for model in (Milestone, Indicator, Activity):
         for obj in model.objects.filter(workplan=workplan):
             generic.object_delete(instance=obj, user=user)
-    for activity, recommendations in plan.activities:
-        _stamp(activity, user)
-        activity.save()
-        if recommendations:
-            activity.recommendations.set(recommendations)
-    for obj in [*plan.milestones, *plan.indicators]:
-        obj.activity = obj._import_activity
-        _stamp(obj, user)
-        obj.save()
+    with acting_user(user):
+        for activity, recommendations in plan.activities:
+            activity.save()
+            if recommendations:
+                activity.recommendations.set(recommendations)
+        for obj in [*plan.milestones, *plan.indicators]:
+            obj.activity = obj._import_activity
+            obj.save()
     return workplan
