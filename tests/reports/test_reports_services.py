@@ -40,11 +40,13 @@ def numbers(snapshot) -> list[int]:
 
 
 def test_a_new_report_has_every_section_in_document_order_with_one_per_party(world):
-    """Introduction, background, the Parties (by name), the findings, recommendations, draft decisions."""
+    """Introduction, the decisions, background, the Parties (by name), the findings, recommendations,
+    draft decisions."""
     report = make_report([world.own, world.other])
     kinds = list(report.sections.order_by("order").values_list("kind", "party__name"))
-    assert kinds[:5] == [
+    assert kinds[:6] == [
         ("introduction", None),
+        ("decisions", None),
         ("background", None),
         ("implementation", None),
         ("party", "Nigeria"),

@@ -1,0 +1,160 @@
+"""Section composers: the default text and figures of each section of the report, from the data.
+
+One small function per section kind, registered with ``@composer(kind)``: it takes a
+:class:`ComposeContext` (the report, its as-of date, its Parties, the Party of a Party section)
+and returns a :class:`Composition` — the default body (paragraphs separated by blank lines, "- "
+lines for a lettered list) and the figures it used. A later slice plugs in by registering a
+composer for a kind, or by filling a selector in ``reports.selectors``. Composers run under
+``translation.override(report.language)``, so their text follows the report's language.
+Where data is not recorded (yet), a composer says so; it never invents figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+
+from ..choices import SectionKind
+
+K = SectionKind
+
+
+@dataclass(frozen=True)
+class SectionLayout:
+    """Where a kind of section sits in the document and how it is shown."""
+
+    kind: str
+    heading: object  # a lazy translatable string; "" for no heading
+    level: int = 1  # 1: main heading, 2: sub-heading (a Party, a finding)
+    numbered: bool = True  # paragraphs take the document's continuous numbers
+    per_party: bool = False
+
+
+# The document's order, after the SC78 document (SC78 Doc. 23).
+LAYOUT: list[SectionLayout] = [
+    SectionLayout(K.INTRODUCTION, ""),
+    SectionLayout(K.DECISIONS, ""),  # "At its 19th meeting … adopted Decisions …, as follows:"
+    SectionLayout(K.BACKGROUND, gettext_lazy("Background")),
+    SectionLayout(
+        K.IMPLEMENTATION,
+        gettext_lazy("In-country compliance assistance to selected Parties by the Secretariat"),
+    ),
+    SectionLayout(K.PARTY, "", level=2, per_party=True),
+    SectionLayout(
+        K.FINDINGS,
+        gettext_lazy("Overall findings and recommendations of the Secretariat on CAP implementation"),
+    ),
+    SectionLayout(K.FINDING_SELECTION, gettext_lazy("Selection of beneficiary Parties"), level=2),
+    SectionLayout(K.FINDING_IMPACT, gettext_lazy("Impact"), level=2),
+    SectionLayout(K.FINDING_OWNERSHIP, gettext_lazy("Ownership by the beneficiary Parties"), level=2),
+    SectionLayout(K.FINDING_SUSTAINABILITY, gettext_lazy("Sustainability"), level=2),
+    SectionLayout(K.FINDING_ADAPTABILITY, gettext_lazy("Adaptability and scaling up"), level=2),
+    SectionLayout(K.FINDING_TIMEFRAMES, gettext_lazy("Timeframes"), level=2),
+    SectionLayout(K.FINDING_EXPECTATIONS, gettext_lazy("Managing expectations"), level=2),
+    SectionLayout(K.FINDING_FINANCE, gettext_lazy("Financial mechanisms and disbursement"), level=2),
+    SectionLayout(K.FINDING_ABSORPTION, gettext_lazy("Budget absorption potential"), level=2),
+    SectionLayout(K.FINDING_GENDER, gettext_lazy("Gender considerations"), level=2),
+    SectionLayout(K.FINDING_MANAGEMENT, gettext_lazy("CAP management, monitoring and evaluation"), level=2),
+    SectionLayout(K.COOPERATION, gettext_lazy("Cooperation with partners"), level=2),
+    SectionLayout(K.CONCLUSIONS, gettext_lazy("Conclusions"), level=2),
+    SectionLayout(K.RECOMMENDATIONS, gettext_lazy("Recommendations")),
+    SectionLayout(
+        K.DRAFT_DECISIONS,
+        gettext_lazy("Draft decisions on the Compliance Assistance Programme"),
+        numbered=False,
+    ),
+]
+LAYOUT_BY_KIND = {layout.kind: layout for layout in LAYOUT}
+
+
+@dataclass
+class ComposeContext:
+    """What a composer composes from. ``memo`` shares a query between the sections of one run."""
+
+    report: object
+    as_of: datetime.date
+    parties: list
+    party: object = None
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def party_ids(self) -> list[int]:
+        return [party.pk for party in self.parties]
+
+    def memo(self, key: str, compute: Callable):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def for_party(self, party) -> ComposeContext:
+        return ComposeContext(self.report, self.as_of, self.parties, party, self.cache)
+
+
+@dataclass
+class Composition:
+    body: str
+    figures: dict = field(default_factory=dict)
+
+
+COMPOSERS: dict[str, Callable[[ComposeContext], Composition]] = {}
+
+
+def composer(kind: str):
+    """Register the composer of a section kind (a later registration replaces an earlier one)."""
+
+    def register(function):
+        COMPOSERS[kind] = function
+        return function
+
+    return register
+
+
+def compose(kind: str, context: ComposeContext) -> Composition:
+    function = COMPOSERS.get(kind)
+    if function is None:
+        return Composition("")
+    return function(context)
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def format_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def format_range(start: datetime.date, end: datetime.date) -> str:
+    """ "3-8 February 2025"; "28 March-2 April 2024"; one day: "27 March 2024"."""
+    if start == end:
+        return format_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{format_date(end)}"
+    if start.year == end.year:
+        return f"{date_format(start, 'j F')}-{format_date(end)}"
+    return f"{format_date(start)}-{format_date(end)}"
+
+
+def join_list(items: list[str]) -> str:
+    """ "a, b and c" in the active language."""
+    items = [str(item) for item in items if item]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def paragraphs(*parts: str) -> str:
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def bullet_list(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _party_name(context: ComposeContext) -> str:
+    return context.party.name if context.party is not None else ""
