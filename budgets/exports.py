@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cap_portal.exports import sheet_append
+
 from .models import Fund
 
 MONEY_FORMAT = "#,##0.00"
@@ -24,8 +26,7 @@ def _save(workbook) -> bytes:
 
 
 def _row(sheet, values, *, bold=False, money_from=None):
-    sheet.append(values)
-    row = sheet.max_row
+    row = sheet_append(sheet, values)
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
         if bold:
@@ -45,7 +46,7 @@ def budget_workbook(table, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Budget")[:31]
-    sheet.append([title])
+    sheet_append(sheet, [title])
     sheet["A1"].font = BOLD
     later_years = [y for y in table.years if y != 1]
     header = [
@@ -96,7 +97,7 @@ def absorption_workbook(summary) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Absorption")[:31]
-    sheet.append([_("Budget absorption as of %(date)s") % {"date": summary.as_of.isoformat()}])
+    sheet_append(sheet, [_("Budget absorption as of %(date)s") % {"date": summary.as_of.isoformat()}])
     sheet["A1"].font = BOLD
     header = [
         _("Name"),
@@ -132,12 +133,12 @@ def absorption_workbook(summary) -> bytes:
         (_("Donors"), summary.donors),
         (_("Funds"), [(fund.label, figures) for fund, figures in summary.funds]),
     ):
-        sheet.append([])
+        sheet_append(sheet, [])
         _row(sheet, [heading], bold=True)
         _row(sheet, header, bold=True)
         for name, figures in rows:
             line(name, figures)
-    sheet.append([])
+    sheet_append(sheet, [])
     line(_("Programme"), summary.programme, bold=True)
     sheet.column_dimensions["A"].width = 40
     return _save(workbook)

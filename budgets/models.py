@@ -29,6 +29,7 @@ from cap_portal.access import (
     RestrictedQuerySet,
 )
 from cap_portal.models import BaseModel
+from workplans.models import activity_errors
 from workplans.validators import validate_deliverable_file
 from workplans.workflow import EDITABLE_STATES
 
@@ -94,6 +95,28 @@ def to_usd(amount, currency, rate) -> Decimal | None:
     return money(amount * rate)
 
 
+# --- access ---------------------------------------------------------------------------------
+
+
+def _funding_policy(writers: frozenset, party: str, donor: str) -> AccessPolicy:
+    """A funding record: viewed by the roles that read funded records (a donor observer, those its
+    donor funds, through ``donor``); added, changed and deleted by ``writers``."""
+    return AccessPolicy.written_by(writers, party_path=party, donor_path=donor, view=FUNDED_READER_ROLES)
+
+
+def agreement_policy(*, via: str = "") -> AccessPolicy:
+    """A legal instrument (``via=""``) or a record under one (``via="instrument__"``): written by
+    case managers only."""
+    return _funding_policy(CASE_MANAGER_ROLES, f"{via}cap_case__party", f"{via}funding_sources__donor")
+
+
+def budget_policy(*, via: str = "") -> AccessPolicy:
+    """A budget line (``via=""``) or expenditure against one (``via="budget_line__"``): written by
+    the planners (case managers and the Party's Management Authority)."""
+    party = f"{via}workplan__cap_case__party"
+    return _funding_policy(BUDGET_WRITER_ROLES, party, f"{via}funding_source__donor")
+
+
 # --- money ---------------------------------------------------------------------------------
 
 
@@ -155,13 +178,8 @@ class FundingSource(BaseModel):
     name = models.CharField(_("name"), max_length=200)
 
     # Reference data, like the donors themselves: readable by every signed-in user.
-    access_policy = AccessPolicy(
-        party_path=None,
-        view=FUNDED_READER_ROLES,
-        add=CASE_MANAGER_ROLES,
-        change=CASE_MANAGER_ROLES,
-        delete=CASE_MANAGER_ROLES,
-        public_view=True,
+    access_policy = AccessPolicy.written_by(
+        CASE_MANAGER_ROLES, party_path=None, view=FUNDED_READER_ROLES, public_view=True
     )
     objects = RestrictedQuerySet.as_manager()
 
@@ -239,14 +257,7 @@ class LegalInstrument(MoneyMixin, BaseModel):
         help_text=_("Sample data: dates or figures invented where the documents give none."),
     )
 
-    access_policy = AccessPolicy(
-        party_path="cap_case__party",
-        donor_path="funding_sources__donor",
-        view=FUNDED_READER_ROLES,
-        add=CASE_MANAGER_ROLES,
-        change=CASE_MANAGER_ROLES,
-        delete=CASE_MANAGER_ROLES,
-    )
+    access_policy = agreement_policy()
     objects = LegalInstrumentQuerySet.as_manager()
 
     class Meta:
@@ -300,14 +311,7 @@ class NoCostExtension(BaseModel):
     reason = models.TextField(_("reason"))
     granted_on = models.DateField(_("granted on"))
 
-    access_policy = AccessPolicy(
-        party_path="instrument__cap_case__party",
-        donor_path="instrument__funding_sources__donor",
-        view=FUNDED_READER_ROLES,
-        add=CASE_MANAGER_ROLES,
-        change=CASE_MANAGER_ROLES,
-        delete=CASE_MANAGER_ROLES,
-    )
+    access_policy = agreement_policy(via="instrument__")
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -370,14 +374,7 @@ class Installment(MoneyMixin, BaseModel):
     received_on = models.DateField(_("received on"), null=True, blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
 
-    access_policy = AccessPolicy(
-        party_path="instrument__cap_case__party",
-        donor_path="instrument__funding_sources__donor",
-        view=FUNDED_READER_ROLES,
-        add=CASE_MANAGER_ROLES,
-        change=CASE_MANAGER_ROLES,
-        delete=CASE_MANAGER_ROLES,
-    )
+    access_policy = agreement_policy(via="instrument__")
     objects = InstallmentQuerySet.as_manager()
 
     class Meta:
@@ -479,14 +476,7 @@ class BudgetLine(BaseModel):
     # Python; both units × rate rounded to the cent, half up, equal to the cent on every backend.
     AMOUNT = LineAmount()
 
-    access_policy = AccessPolicy(
-        party_path="workplan__cap_case__party",
-        donor_path="funding_source__donor",
-        view=FUNDED_READER_ROLES,
-        add=BUDGET_WRITER_ROLES,
-        change=BUDGET_WRITER_ROLES,
-        delete=BUDGET_WRITER_ROLES,
-    )
+    access_policy = budget_policy()
     objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
@@ -519,8 +509,7 @@ class BudgetLine(BaseModel):
                     code="not_editable",
                     params={"status": self.workplan.get_status_display()},
                 )
-            if self.activity_id and self.activity.workplan_id != self.workplan_id:
-                errors["activity"] = _("The activity must belong to the same workplan.")
+            errors.update(activity_errors(self))
         _raise(errors)
 
     def deletion_error(self):
@@ -573,14 +562,7 @@ class Expenditure(MoneyMixin, BaseModel):
     )
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
 
-    access_policy = AccessPolicy(
-        party_path="budget_line__workplan__cap_case__party",
-        donor_path="budget_line__funding_source__donor",
-        view=FUNDED_READER_ROLES,
-        add=BUDGET_WRITER_ROLES,
-        change=BUDGET_WRITER_ROLES,
-        delete=BUDGET_WRITER_ROLES,
-    )
+    access_policy = budget_policy(via="budget_line__")
     objects = ExpenditureQuerySet.as_manager()
 
     class Meta:

@@ -31,7 +31,7 @@ from django.db.models import BooleanField, Case, DecimalField, F, Prefetch, Sum,
 from django.db.models.functions import Round
 from django.utils import timezone
 
-from parties.models import Party
+from parties.models import Donor, Party
 from workplans.choices import ActivityStatus
 from workplans.models import Activity, Workplan
 
@@ -541,6 +541,69 @@ def report_budget_figures(party_ids, as_of: date) -> dict:
         ],
         "donors": [{"donor": donor.name, **row(figures)} for donor, figures in summary.donors],
     }
+
+
+@dataclass
+class InstrumentTimeframe:
+    """A legal instrument's implementation period as of a date: initial months, and the
+    no-cost extensions granted by then (how many, and the months they added)."""
+
+    instrument: object
+    party: object
+    initial_months: int
+    extensions: int
+    extension_months: int
+
+
+def _months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``, a period ending the day before a month's date
+    counting as a full month (1 January–31 December: 12)."""
+    delta = relativedelta(end + relativedelta(days=1), start)
+    return delta.years * 12 + delta.months
+
+
+def instrument_timeframes(party_ids, as_of: date) -> list[InstrumentTimeframe]:
+    """The legal instruments of these Parties signed on or before ``as_of``, with their initial
+    implementation period and the no-cost extensions granted on or before ``as_of`` (SC78 Doc.
+    para. 43), in Party order. Two queries."""
+    extensions = Prefetch(
+        "extensions", queryset=NoCostExtension.objects.filter(granted_on__lte=as_of).order_by("new_end_date")
+    )
+    instruments = (
+        LegalInstrument.objects.filter(cap_case__party_id__in=list(party_ids), signed_on__lte=as_of)
+        .select_related("cap_case__party")
+        .prefetch_related(extensions)
+        .order_by("cap_case__party__name", "signed_on", "pk")
+    )
+    rows = []
+    for instrument in instruments:
+        granted = list(instrument.extensions.all())
+        end = max([instrument.ends_on, *(e.new_end_date for e in granted)])
+        rows.append(
+            InstrumentTimeframe(
+                instrument=instrument,
+                party=instrument.cap_case.party,
+                initial_months=_months_between(instrument.starts_on, instrument.ends_on),
+                extensions=len(granted),
+                extension_months=_months_between(instrument.ends_on + relativedelta(days=1), end)
+                if granted
+                else 0,
+            )
+        )
+    return rows
+
+
+def funding_donors(party_ids, as_of: date) -> list:
+    """The donors whose funding sources fund the legal instruments of these Parties signed on
+    or before ``as_of``, by name (the Trust Fund, which has no donor, is not one)."""
+    return list(
+        Donor.objects.filter(
+            funding_sources__legal_instruments__cap_case__party_id__in=list(party_ids),
+            funding_sources__legal_instruments__signed_on__lte=as_of,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 # --- the funding page of a CAP case ------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.db import models
 from django.db.models import Q
@@ -124,9 +125,20 @@ def get_user_roles(user) -> UserRoles:
     return roles
 
 
-def holds_role(user, roles, party_id: int | None = None) -> bool:
+class NoParty(Enum):
+    """The Party of a record that should belong to one but has none yet: no Party role holds
+    for it, only the global ones (``holds_role(user, roles, NO_PARTY)``)."""
+
+    NO_PARTY = "no Party"
+
+
+NO_PARTY = NoParty.NO_PARTY
+
+
+def holds_role(user, roles, party_id: int | NoParty | None = None) -> bool:
     """Whether the user holds one of ``roles`` globally, or as a Party role: for the Party
-    ``party_id`` when given, else for at least one Party. The one role test of the portal.
+    ``party_id`` when given, else for at least one Party; for :data:`NO_PARTY`, globally only.
+    The one role test of the portal.
 
     Without ``party_id`` it is the model-level test of a workflow step (approve, review…): a user
     who may never take the step answers 403 before the object is looked up, as for
@@ -138,6 +150,8 @@ def holds_role(user, roles, party_id: int | None = None) -> bool:
     held = get_user_roles(user)
     if held.global_roles & roles:
         return True
+    if party_id is NO_PARTY:
+        return False
     if party_id is None:
         return bool(held.parties_for(roles))
     return party_id in held.parties_for(roles)
@@ -213,6 +227,12 @@ class AccessPolicy:
     public_view: bool = False
     public_q: Q | None = None
     donor_path: str | None = None
+
+    @classmethod
+    def written_by(cls, writers: frozenset, **policy) -> AccessPolicy:
+        """The policy of a model whose ``writers`` add, change and delete alike; ``policy`` gives
+        the rest (``party_path``, ``view``…)."""
+        return cls(add=writers, change=writers, delete=writers, **policy)
 
     def roles_for(self, action: str) -> frozenset:
         return getattr(self, str(action))

@@ -1,6 +1,7 @@
 """The Celery application. Tasks are thin wrappers in each app's tasks.py that take ids."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,3 +10,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cap_portal.settings.local")
 app = Celery("cap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+FILESYSTEM_FOLDERS = ("data_folder_in", "data_folder_out", "control_folder", "processed_folder")
+
+
+def ensure_broker_folders(conf) -> None:
+    """kombu's filesystem transport (the embedded default's broker) needs its folders to exist;
+    make them in whichever process touches the broker first, web or worker."""
+    if not str(conf.broker_url or "").startswith("filesystem"):
+        return
+    options = conf.broker_transport_options or {}
+    for key in FILESYSTEM_FOLDERS:
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@app.on_after_configure.connect
+def _make_broker_folders(sender, **kwargs):
+    ensure_broker_folders(sender.conf)

@@ -1,6 +1,12 @@
 """CSV and XLSX exports of lists: the rows a list shows (filters applied, restricted to the user),
 with the columns the list declares. Used by ``ObjectListView`` (``?export=csv|xlsx``) and the
-dashboard."""
+dashboard.
+
+Every XLSX the portal writes (these lists, the budget and absorption workbooks, the workplan
+export) appends its rows with :func:`sheet_append`, the one rule for stored text in a sheet: text
+is written as text, never as a formula, and characters a workbook cannot hold are dropped rather
+than failing the export. CSV cells that a spreadsheet would run as a formula get a quote first.
+"""
 
 import csv
 import datetime
@@ -10,6 +16,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cap_portal.responses import CSV, XLSX, attachment
 
@@ -63,6 +70,28 @@ def _cell(value):
     return str(value)
 
 
+def sheet_value(value):
+    """A value as a worksheet cell takes it: text without the control characters XLSX cannot
+    hold (openpyxl refuses them), anything else as is."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def sheet_append(sheet, values) -> int:
+    """Append one row to an openpyxl worksheet and return its number. A text starting with "="
+    is kept as text (openpyxl would store it as a live formula): a title typed as
+    ``=HYPERLINK(…)`` reaches the reader as those characters, not as a link."""
+    sheet.append([sheet_value(value) for value in values])
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            cell = sheet.cell(row=row, column=column)
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    return row
+
+
 def export_response(rows, columns, fmt: str, name: str) -> HttpResponse:
     """An attachment with a header row of ``columns`` labels and one row per object."""
     filename = f"{slugify(name) or 'export'}-{timezone.localdate():%Y-%m-%d}.{fmt}"
@@ -74,9 +103,9 @@ def export_response(rows, columns, fmt: str, name: str) -> HttpResponse:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = (slugify(name) or "export")[:31]
-        sheet.append(headers)
+        sheet_append(sheet, headers)
         for row in table:
-            sheet.append(row)
+            sheet_append(sheet, row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return attachment(buffer.getvalue(), filename, XLSX)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("workplans/", include("workplans.urls")),
     path("funding/", include("budgets.urls")),
     path("reports/", include("reports.urls")),
+    path("decisions/", include("decisions.urls")),
     path("api/v1/", include("cap_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
@@ -26,3 +27,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/, the portal's pages elsewhere.
+handler404 = "cap_portal.views.page_not_found"
+handler500 = "cap_portal.views.server_error"

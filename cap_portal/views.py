@@ -8,11 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views import generic
+from django.views import defaults, generic
 from django_filters.views import FilterView
 
 from cap_portal import exports, services
@@ -378,3 +378,29 @@ class TransitionView(RestrictedViewMixin, generic.detail.SingleObjectMixin, gene
         """Where the user goes after the step: the object the step leaves them on (a revision's
         new version), unless a safe ``next`` says otherwise."""
         return safe_next(self.request, obj.get_absolute_url())
+
+
+# --- Error pages ---------------------------------------------------------------------------------
+
+API_PATH = "/api/"
+
+
+def _api_error(kind: str, code: str, detail, status: int) -> JsonResponse:
+    """An error in the body every API error has (drf-standardized-errors' format)."""
+    return JsonResponse(
+        {"type": kind, "errors": [{"code": code, "detail": str(detail), "attr": None}]}, status=status
+    )
+
+
+def page_not_found(request, exception):
+    """Django's 404 page; under /api/ (a URL no route matches), the API's JSON error."""
+    if request.path.startswith(API_PATH):
+        return _api_error("client_error", "not_found", _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 page; under /api/, the API's JSON error (no detail of the failure leaks)."""
+    if request.path.startswith(API_PATH):
+        return _api_error("server_error", "error", _("A server error occurred."), 500)
+    return defaults.server_error(request)

@@ -22,11 +22,8 @@ from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import holds_role
+from cap_portal.access import NO_PARTY, holds_role
 from cap_portal.history import acting_user
-
-# simple-history's change reason column holds 100 characters; the full comment stays in the step.
-REASON_LENGTH = 100
 
 
 def guard(*, field: str | None = None):
@@ -150,7 +147,7 @@ def holds_step_role(user, transition: Transition, obj) -> bool:
     object that should have a Party but has none is the Secretariat's only."""
     party_id = party_id_of(obj)
     if party_id is None and type(obj).access_policy.party_path is not None:
-        party_id = 0  # no Party has this id: only global roles pass
+        party_id = NO_PARTY
     return holds_role(user, transition.roles, party_id)
 
 
@@ -175,11 +172,9 @@ def available_transitions(user, obj) -> list[Transition]:
 
 
 def history_reason(transition: Transition, comment: str) -> str:
-    """The change reason written to the history: the comment, or the step's label without one."""
-    reason = comment or str(transition.label)
-    if len(reason) > REASON_LENGTH:
-        reason = reason[: REASON_LENGTH - 1] + "…"
-    return reason
+    """The change reason written to the history: the comment, kept whole (the reason is a text
+    column, ``SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD``), or the step's label."""
+    return comment or str(transition.label)
 
 
 @transaction.atomic

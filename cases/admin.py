@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +12,7 @@ from .models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
@@ -93,3 +95,53 @@ class TechnicalMissionAdmin(SimpleHistoryAdmin):
 class StakeholderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "cap_case", "kind"]
     list_filter = ["kind"]
+
+
+class ResultAdminForm(forms.ModelForm):
+    """The admin checks what a result answers like the services do (the same Party)."""
+
+    class Meta:
+        model = Result
+        fields = [
+            "cap_case",
+            "title",
+            "description",
+            "achieved_on",
+            "activities",
+            "recommendations",
+            "compliance_cases",
+            "progress_rating",
+            "document_reference",
+            "notification",
+            "species",
+            "quota",
+            "quota_unit",
+            "is_example",
+            "is_illustrative",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cap_case = cleaned.get("cap_case")
+        if cap_case is not None:
+            self.instance.cap_case = cap_case
+            links = {
+                name: cleaned.get(name) for name in ("activities", "recommendations", "compliance_cases")
+            }
+            try:
+                self.instance.clean_links(**{k: list(v) for k, v in links.items() if v is not None})
+            except forms.ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
+
+
+@admin.register(Result)
+class ResultAdmin(SimpleHistoryAdmin):
+    form = ResultAdminForm
+    list_display = ["title", "cap_case", "achieved_on", "species", "is_example", "review_status"]
+    list_filter = ["review_status", "is_example"]
+    search_fields = ["title", "species", "document_reference", "cap_case__party__name"]
+    filter_horizontal = ["activities", "recommendations", "compliance_cases"]
+    # The review is taken through cases.services.result_review, never typed in here.
+    readonly_fields = ["review_status", "submitted_by", "reviewed_by", "reviewed_at", "review_comment"]

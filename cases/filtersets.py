@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cap_portal.access import CASE_MANAGER_ROLES, Action, users_holding
 from parties.models import Party
+from workplans.choices import ReviewStatus
 
 from .choices import (
     AreaOfConcern,
@@ -33,6 +34,7 @@ from .models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
@@ -264,3 +266,41 @@ class StakeholderFilterSet(BootstrapFilterSet):
     class Meta:
         model = Stakeholder
         fields = ["q", "party", "cap_case", "kind"]
+
+
+class ResultFilterSet(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    party = party_filter("cap_case__party")
+    cap_case = django_filters.ModelChoiceFilter(queryset=visible(CapCase), label=_("CAP case"))
+    review_status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices, label=_("Review"))
+    species = django_filters.CharFilter(lookup_expr="icontains", label=_("Species"))
+    achieved_after = django_filters.DateFilter(
+        field_name="achieved_on", lookup_expr="gte", label=_("Achieved on or after")
+    )
+    achieved_before = django_filters.DateFilter(
+        field_name="achieved_on", lookup_expr="lte", label=_("Achieved on or before")
+    )
+
+    class Meta:
+        model = Result
+        fields = [
+            "q",
+            "party",
+            "cap_case",
+            "review_status",
+            "species",
+            "is_example",
+            "achieved_after",
+            "achieved_before",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(document_reference__icontains=value)
+            | Q(species__icontains=value)
+        )

@@ -14,6 +14,7 @@ from .models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
@@ -183,3 +184,51 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
     )
+
+
+class ResultForm(BaseModelForm):
+    """A result of the CAP case named in the address; what it answers is chosen among the
+    records of the same Party (the service checks it again)."""
+
+    class Meta(BaseModelForm.Meta):
+        model = Result
+        fields = [
+            "title",
+            "description",
+            "achieved_on",
+            "activities",
+            "recommendations",
+            "compliance_cases",
+            "progress_rating",
+            "document_reference",
+            "notification",
+            "species",
+            "quota",
+            "quota_unit",
+            "is_example",
+            "is_illustrative",
+        ]
+        widgets = {"achieved_on": date_input()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_case = self.instance.cap_case if self.instance.cap_case_id else None
+        if cap_case is not None:
+            party_id = cap_case.party_id
+            fields = self.fields
+            fields["activities"].queryset = (
+                fields["activities"]
+                .queryset.filter(workplan__cap_case__party_id=party_id)
+                .select_related("workplan")
+            )
+            fields["recommendations"].queryset = fields["recommendations"].queryset.filter(party_id=party_id)
+            fields["compliance_cases"].queryset = (
+                fields["compliance_cases"]
+                .queryset.filter(party_id=party_id)
+                .select_related("party", "mechanism")
+            )
+            fields["progress_rating"].queryset = (
+                fields["progress_rating"]
+                .queryset.filter(compliance_case__party_id=party_id)
+                .select_related("compliance_case__party", "compliance_case__mechanism", "meeting")
+            )

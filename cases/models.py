@@ -6,9 +6,11 @@ missions, stakeholders) are seen by the Secretariat and that Party's focal point
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +20,15 @@ from cap_portal.access import (
     ALL_ROLES,
     CASE_MANAGER_ROLES,
     READER_ROLES,
+    REPORTER_ROLES,
     SECRETARIAT_ROLES,
     AccessPolicy,
     RestrictedQuerySet,
 )
 from cap_portal.models import BaseModel
 from parties.models import Party
+from workplans.choices import ReviewStatus
+from workplans.reviews import SubmittedForReview
 
 from .choices import (
     PENDING_RECOMMENDATION_STATUSES,
@@ -620,3 +625,140 @@ class Stakeholder(BaseModel):
 
     def get_absolute_url(self):
         return reverse("cases:capcase_detail", kwargs={"pk": self.cap_case_id}) + f"#stakeholder-{self.pk}"
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+class Result(SubmittedForReview, BaseModel):
+    """An outcome of a CAP case (SC78 Doc. paras. 33–36): what was achieved, when, the evidence
+    (the document, the Notification, the species, a quota) and what it answers — activities,
+    recommendations, compliance cases of the same Party. Recorded by the Party's focal point or the
+    case manager, it counts (in reports, on the pages) only once a case manager other than the one
+    who submitted it has accepted it (``cases.workflow.RESULT_REVIEW``)."""
+
+    cap_case = models.ForeignKey(
+        CapCase, on_delete=models.PROTECT, related_name="results", verbose_name=_("CAP case")
+    )
+    activities = models.ManyToManyField(
+        "workplans.Activity",
+        blank=True,
+        related_name="results",
+        verbose_name=_("activities"),
+        help_text=_("Activities of the Party's workplans that produced the result."),
+    )
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="results",
+        verbose_name=_("recommendations answered"),
+    )
+    compliance_cases = models.ManyToManyField(
+        ComplianceCase,
+        blank=True,
+        related_name="results",
+        verbose_name=_("compliance cases"),
+    )
+    progress_rating = models.ForeignKey(
+        ProgressRating,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="results",
+        verbose_name=_("progress rating cited"),
+        help_text=_("E.g. Cambodia's NIAP rated “achieved” at SC77."),
+    )
+    title = models.CharField(_("what was achieved"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    achieved_on = models.DateField(_("achieved on"))
+    document_reference = models.CharField(
+        _("document"), max_length=100, blank=True, help_text=_('The evidence, e.g. "AC33 SR".')
+    )
+    notification = models.CharField(
+        _("Notification to the Parties"), max_length=20, blank=True, help_text=_("E.g. 2024/045.")
+    )
+    species = models.CharField(
+        _("species"), max_length=200, blank=True, help_text=_("E.g. Pandinus imperator.")
+    )
+    quota = models.DecimalField(
+        _("quota"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("An export quota the result set, e.g. 20000."),
+    )
+    quota_unit = models.CharField(_("quota unit"), max_length=40, blank=True, help_text=_("E.g. specimens."))
+    is_example = models.BooleanField(
+        _("cited as an example"),
+        default=False,
+        help_text=_("The report cites the result under “Impact”."),
+    )
+    is_illustrative = _illustrative_field()
+
+    # The Party's own focal points record their Party's results; the Secretariat reads all.
+    access_policy = AccessPolicy(
+        party_path="cap_case__party",
+        view=READER_ROLES,
+        add=REPORTER_ROLES,
+        change=REPORTER_ROLES,
+        delete=REPORTER_ROLES,
+    )
+
+    class Meta:
+        ordering = ["cap_case__party__name", "-achieved_on", "pk"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:result_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.review_status == ReviewStatus.ACCEPTED
+
+    def clean(self):
+        errors = {}
+        if self.quota is not None and not self.quota_unit:
+            errors["quota_unit"] = _("Give the unit of the quota (e.g. specimens).")
+        if self.quota_unit and self.quota is None:
+            errors["quota"] = _("Give the quota, or leave its unit empty.")
+        if (
+            self.progress_rating_id
+            and self.cap_case_id
+            and self.progress_rating.compliance_case.party_id != self.cap_case.party_id
+        ):
+            errors["progress_rating"] = _("The progress rating must be one of the same Party.")
+        if not self._state.adding:
+            stored = Result.objects.filter(pk=self.pk).values_list("review_status", flat=True).first()
+            if stored == ReviewStatus.ACCEPTED:
+                errors["review_status"] = _("An accepted result can no longer be changed.")
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_links(self, *, activities=None, recommendations=None, compliance_cases=None) -> None:
+        """What the result answers must be of its CAP case's Party: ``ValidationError`` naming the
+        field otherwise (the many-to-many links are checked before they are written)."""
+        if not self.cap_case_id:
+            return
+        party_id = self.cap_case.party_id
+        errors = {}
+        if activities is not None and any(a.workplan.cap_case.party_id != party_id for a in activities):
+            errors["activities"] = _("The activities must be of the CAP case's Party.")
+        if recommendations is not None and any(r.party_id != party_id for r in recommendations):
+            errors["recommendations"] = _("The recommendations must be of the CAP case's Party.")
+        if compliance_cases is not None and any(c.party_id != party_id for c in compliance_cases):
+            errors["compliance_cases"] = _("The compliance cases must be of the CAP case's Party.")
+        if errors:
+            raise ValidationError(errors)
+
+    deletion_error_field = "review_status"
+
+    def deletion_error(self):
+        if self.review_status == ReviewStatus.ACCEPTED:
+            return _("An accepted result can no longer be changed.")
+        return None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cap_portal.access import Action
+from workplans.choices import ReviewStatus
 
 from .choices import BENEFICIARY_STAGES, SELECTION_STAGES, CaseStatus, Level, MechanismKind
 from .models import (
@@ -29,6 +30,8 @@ from .models import (
     EligibilityAssessment,
     ProgressRating,
     Recommendation,
+    Result,
+    Stakeholder,
 )
 
 # --- The ranking rule: weights -------------------------------------------------------------------
@@ -404,3 +407,34 @@ def recommendation_status_history(recommendation: Recommendation) -> list[Status
                 )
             )
     return changes
+
+
+# --- Results and partners, as of a date (the SC report) -------------------------------------------
+
+
+def accepted_results(party_ids, as_of: datetime.date) -> list[Result]:
+    """The results of these Parties' CAP cases that count on ``as_of``: achieved on or before it
+    and accepted by a case manager on or before it (a result awaiting review, returned, or
+    accepted later does not exist yet for a report of that date). Each comes with its CAP case's
+    Party, the rating it cites and the compliance cases it answers."""
+    return list(
+        Result.objects.filter(
+            cap_case__party_id__in=list(party_ids),
+            review_status=ReviewStatus.ACCEPTED,
+            achieved_on__lte=as_of,
+            reviewed_at__date__lte=as_of,
+        )
+        .select_related("cap_case__party", "progress_rating__meeting")
+        .prefetch_related("compliance_cases__mechanism")
+        .order_by("cap_case__party__name", "achieved_on", "pk")
+    )
+
+
+def partners(party_ids) -> list[Stakeholder]:
+    """The partners and stakeholders recorded in these Parties' in-country coordination, with
+    the CAP case's Party."""
+    return list(
+        Stakeholder.objects.filter(cap_case__party_id__in=list(party_ids))
+        .select_related("cap_case__party")
+        .order_by("cap_case__party__name", "name")
+    )

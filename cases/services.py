@@ -1,16 +1,19 @@
-"""Workflow writes of the cases app: moving a CAP case between stages and recording a selection
-decision. Plain create/update/delete goes through ``cap_portal.services``."""
+"""Workflow writes of the cases app: moving a CAP case between stages, recording a selection
+decision, recording results and their review. Plain create/update/delete goes through
+``cap_portal.services``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cap_portal import services as generic
 from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
+from workplans.choices import ReviewDecision, ReviewStatus
 
 from .choices import CapStage, SelectionDecision
-from .models import CapCase, CapCaseTransition, EligibilityAssessment
+from .models import CapCase, CapCaseTransition, EligibilityAssessment, Result
 from .workflow import transition_between
 
 
@@ -76,3 +79,59 @@ def eligibility_decide(
     with acting_user(user):
         assessment.save()
     return assessment
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+RESULT_LINKS = ("activities", "recommendations", "compliance_cases")
+
+
+def _check_result_links(result: Result, data: dict) -> None:
+    """The links the data sets (or, on a CAP case change, the stored ones) must be of the CAP
+    case's Party: ``ValidationError`` naming the field otherwise, before anything is written."""
+    links = {}
+    for name in RESULT_LINKS:
+        if name in data:
+            links[name] = list(data[name])
+        elif result.pk:
+            links[name] = list(getattr(result, name).all())
+    result.clean_links(**links)
+
+
+@transaction.atomic
+def result_record(*, user, data: dict) -> Result:
+    """Record a result of a CAP case; it waits for a case manager's review before it counts."""
+    data = {**data, "submitted_by": user, "review_status": ReviewStatus.SUBMITTED}
+    probe = Result(**{k: v for k, v in data.items() if k not in RESULT_LINKS})
+    probe.full_clean()
+    _check_result_links(probe, data)
+    return generic.object_create(model=Result, user=user, data=data)
+
+
+@transaction.atomic
+def result_change(*, result: Result, user, data: dict) -> Result:
+    """Correct a result not yet accepted; it goes back for review as submitted by ``user``."""
+    data = {**data, "submitted_by": user, "review_status": ReviewStatus.SUBMITTED}
+    for name, value in data.items():
+        if name not in RESULT_LINKS:
+            setattr(result, name, value)
+    result.full_clean()
+    _check_result_links(result, data)
+    return generic.object_update(instance=result, user=user, data=data)
+
+
+@transaction.atomic
+def result_delete(*, result: Result, user) -> None:
+    """Delete a result not yet accepted (an accepted one is part of the record)."""
+    error = result.deletion_error()
+    if error:
+        raise ValidationError({result.deletion_error_field: error})
+    generic.object_delete(instance=result, user=user)
+
+
+@transaction.atomic
+def result_review(*, result: Result, user, accept: bool, comment: str = "") -> Result:
+    """A case manager accepts a result (not the one who submitted it) or returns it with a
+    comment; the table is ``cases.workflow.RESULT_REVIEW``, taken by the one engine."""
+    action = ReviewDecision.ACCEPT if accept else ReviewDecision.RETURN
+    return transition_take(obj=result, action=action, user=user, comment=comment)

@@ -20,6 +20,12 @@ urlpatterns = [
         name="stakeholder_add",
     ),
     path("stakeholders/<int:pk>/edit/", views.StakeholderEditView.as_view(), name="stakeholder_edit"),
+    # Results
+    path("results/", views.ResultListView.as_view(), name="result_list"),
+    path("cap-cases/<int:case_pk>/results/add/", views.ResultEditView.as_view(), name="result_add"),
+    path("results/<int:pk>/", views.ResultDetailView.as_view(), name="result_detail"),
+    path("results/<int:pk>/edit/", views.ResultEditView.as_view(), name="result_edit"),
+    path("results/<int:pk>/review/", views.ResultReviewView.as_view(), name="result_review"),
     # Selection (prong 1)
     path("selection/", views.SelectionBoardView.as_view(), name="selection_board"),
     path("selection/assessments/add/", views.EligibilityAssessmentEditView.as_view(), name="assessment_add"),

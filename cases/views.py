@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from cap_portal.access import Action
+from cap_portal.access import Action, holds_role
 from cap_portal.views import (
     ChildEditView,
     ObjectDetailView,
@@ -21,6 +21,7 @@ from cap_portal.views import (
     message_validation_error,
 )
 from parties.models import Contact, Party
+from workplans.forms import ReviewForm
 
 from . import forms
 from .choices import SELECTION_STAGES
@@ -30,6 +31,7 @@ from .filtersets import (
     ComplianceMechanismFilterSet,
     MeetingFilterSet,
     RecommendationFilterSet,
+    ResultFilterSet,
 )
 from .models import (
     CapCase,
@@ -41,12 +43,13 @@ from .models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
 from .selectors import candidate_ranking, recommendation_status_history
-from .services import eligibility_decide
-from .workflow import transition_between
+from .services import eligibility_decide, result_change, result_record
+from .workflow import RESULT_REVIEW, transition_between
 
 # --- Reference data ------------------------------------------------------------------------------
 
@@ -194,6 +197,7 @@ class CapCaseDetailView(ObjectDetailView):
         context["can_add_records"] = TechnicalMission.access_policy.permits(
             user, Action.ADD, TechnicalMission(cap_case=cap_case)
         )
+        context["can_add_result"] = Result.access_policy.permits(user, Action.ADD, Result(cap_case=cap_case))
         if context["can_edit"]:
             context["transition_form"] = forms.TransitionForm(cap_case=cap_case)
         return context
@@ -238,6 +242,77 @@ class TechnicalMissionEditView(CapRecordEditView):
 class StakeholderEditView(CapRecordEditView):
     queryset = Stakeholder.objects.select_related("cap_case__party")
     form_class = forms.StakeholderForm
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+class ResultListView(ObjectListView):
+    queryset = Result.objects.select_related("cap_case__party", "submitted_by")
+    filterset_class = ResultFilterSet
+    template_name = "cases/result_list.html"
+    export_fields = (
+        "cap_case.party.name",
+        "title",
+        "achieved_on",
+        "species",
+        "quota",
+        "quota_unit",
+        "document_reference",
+        "notification",
+        "is_example",
+        "review_status",
+    )
+
+
+class ResultDetailView(ObjectDetailView):
+    queryset = Result.objects.select_related(
+        "cap_case__party", "submitted_by", "reviewed_by", "progress_rating__meeting"
+    )
+    template_name = "cases/result_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, result = self.request.user, self.object
+        context["activities"] = result.activities.restrict(user, Action.VIEW).select_related("workplan")
+        context["recommendations"] = result.recommendations.restrict(user, Action.VIEW).select_related(
+            "adopted_at"
+        )
+        context["compliance_cases"] = result.compliance_cases.restrict(user, Action.VIEW).select_related(
+            "mechanism"
+        )
+        context["can_edit"] = (
+            Result.access_policy.permits(user, Action.CHANGE, result) and not result.is_accepted
+        )
+        context["may_review"] = holds_role(user, RESULT_REVIEW.roles, result.cap_case.party_id)
+        context["review_form"] = ReviewForm()
+        context["history"] = result.history.select_related("history_user")[:10]
+        return context
+
+
+class ResultEditView(CapRecordEditView):
+    """Record a result of the CAP case named in the address, or correct one not yet accepted;
+    both go (back) to the case manager's review."""
+
+    queryset = Result.objects.select_related("cap_case__party")
+    form_class = forms.ResultForm
+
+    def create(self, data):
+        return result_record(user=self.request.user, data=data)
+
+    def update(self, data):
+        return result_change(result=self.object, user=self.request.user, data=data)
+
+
+class ResultReviewView(TransitionView):
+    """POST accept or return (with a comment) on a result (case managers; not the submitter):
+    the generic transition view, the form naming the step."""
+
+    queryset = Result.objects.select_related("cap_case__party")
+    form_class = ReviewForm
+    action_field = "decision"
+    success_message = _("Review recorded.")
+    invalid_message = _("Choose accept or return.")
 
 
 # --- Selection (prong 1) -------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES
-from cap_portal.workflow import Transition, Workflow, may_take
+from cap_portal.workflow import Transition, Workflow, guard, may_take
+from workplans.workflow import record_review, review_transitions
 
 from .choices import CapStage as S
 
@@ -100,3 +101,28 @@ def can_transition(user, cap_case, to_stage: str) -> tuple[bool, str]:
 
 def _stage_label(value: str) -> str:
     return str(S(value).label) if value in S.values else value
+
+
+# --- Review of results ---------------------------------------------------------------------------
+
+
+@guard(field="review_status")
+def reviewer_is_not_submitter(result, *, user, **_context) -> tuple[bool, str]:
+    """Four eyes: the person who submitted a result does not accept it (another case manager does)."""
+    if result.submitted_by_id is None or result.submitted_by_id != user.pk:
+        return True, ""
+    return False, str(_("You submitted this result: another case manager accepts it."))
+
+
+# A result recorded by a Party's focal point or a case manager waits for a case manager's review;
+# the review is kept on the record (``reviewed_by``, ``reviewed_at``, ``review_comment``).
+RESULT_REVIEW = Workflow(
+    model="cases.Result",
+    field="review_status",
+    transitions=review_transitions(guards=(reviewer_is_not_submitter,)),
+    record=record_review,
+    state_field="review_status",
+    role_message=_("Only a Secretariat case manager reviews results."),
+    state_message=_("This result is %(status)s already."),
+    comment_message=_("Say why: the comment is sent back with the result."),
+)

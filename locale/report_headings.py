@@ -84,6 +84,13 @@ HEADINGS = {
     "Received": ("Reçu", "Recibido"),
     "Spent": ("Dépensé", "Gastado"),
     "Absorption (%)": ("Absorption (%)", "Absorción (%)"),
+    "Budget (%(currency)s)": ("Budget (%(currency)s)", "Presupuesto (%(currency)s)"),
+    "Received (%(currency)s)": ("Reçu (%(currency)s)", "Recibido (%(currency)s)"),
+    "Spent (%(currency)s)": ("Dépensé (%(currency)s)", "Gastado (%(currency)s)"),
+    "%(rate)s%% (no funds received)": (
+        "%(rate)s %% (aucun fonds reçu)",
+        "%(rate)s %% (ningún fondo recibido)",
+    ),
     "Activities": ("Activités", "Actividades"),
     "Participants": ("Participants", "Participantes"),
     "Expenditure as % of funds received": (

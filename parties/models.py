@@ -63,6 +63,13 @@ class Party(BaseModel):
         return reverse("parties:party_detail", kwargs={"code": self.code})
 
 
+# A Party's authorities and contacts: read by the Party's readers, kept up to date by the case
+# managers and the Party's Management Authority.
+PARTY_RECORD_POLICY = AccessPolicy.written_by(
+    PARTY_RECORD_MAINTAINER_ROLES, party_path="party", view=READER_ROLES
+)
+
+
 class Authority(BaseModel):
     """A CITES authority of a Party: its Management or Scientific Authority or enforcement focal point."""
 
@@ -79,13 +86,7 @@ class Authority(BaseModel):
         _("illustrative"), default=False, help_text=_("Sample data invented where the documents give none.")
     )
 
-    access_policy = AccessPolicy(
-        party_path="party",
-        view=READER_ROLES,
-        add=PARTY_RECORD_MAINTAINER_ROLES,
-        change=PARTY_RECORD_MAINTAINER_ROLES,
-        delete=PARTY_RECORD_MAINTAINER_ROLES,
-    )
+    access_policy = PARTY_RECORD_POLICY
 
     class Meta:
         ordering = ["party__name", "kind", "name"]
@@ -125,13 +126,7 @@ class Contact(BaseModel):
         _("illustrative"), default=False, help_text=_("Sample data invented where the documents give none.")
     )
 
-    access_policy = AccessPolicy(
-        party_path="party",
-        view=READER_ROLES,
-        add=PARTY_RECORD_MAINTAINER_ROLES,
-        change=PARTY_RECORD_MAINTAINER_ROLES,
-        delete=PARTY_RECORD_MAINTAINER_ROLES,
-    )
+    access_policy = PARTY_RECORD_POLICY
 
     class Meta:
         ordering = ["party__name", "name"]

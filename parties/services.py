@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cap_portal.access import forget_user_roles
+from cap_portal.history import acting_user
 
 from .models import Party, RoleAssignment
 
@@ -21,7 +22,7 @@ def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
     """
     created = updated = 0
     existing = {p.code.code: p for p in Party.objects.all()}
-    with path.open(encoding="utf-8", newline="") as handle:
+    with acting_user(user), path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             values = {
                 "name": row["name"].strip(),
@@ -36,14 +37,12 @@ def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
             if party is None:
                 party = Party(code=code, **values)
                 party.full_clean()
-                party._history_user = user
                 party.save()
                 created += 1
             elif any(getattr(party, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(party, key, value)
                 party.full_clean()
-                party._history_user = user
                 party.save()
                 updated += 1
     return created, updated
@@ -57,8 +56,8 @@ def role_assign(*, user, role: str, party: Party | None = None, donor=None, by=N
     if assignment is None:
         assignment = RoleAssignment(user=user, role=role, party=party, donor=donor)
         assignment.full_clean()
-        assignment._history_user = by
-        assignment.save()
+        with acting_user(by):
+            assignment.save()
     forget_user_roles(user)
     return assignment
 

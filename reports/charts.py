@@ -1,6 +1,10 @@
 """Annex charts drawn with matplotlib from a snapshot's figures: SVG for the PDF and the preview
-(vector, text kept as text), PNG for the DOCX (Word does not take SVG everywhere).
+(vector, text kept as text), PNG for the DOCX (Word does not take SVG everywhere). The PDF and the
+DOCX draw the same charts from the same function, so they cannot drift apart.
 
+Every chart carries its title inside the figure (it stays with the chart on any page and in
+Word), shows every Party of the report (a Party with nothing recorded gets a bar of zero, labelled
+0, not a missing row) and writes its numbers in the report's language (``format_number``).
 Figures are built with the object API (no pyplot global state) and closed after use, so a worker
 that renders many reports does not accumulate memory. The SVG output is deterministic (fixed hash
 salt, no date), so the same snapshot gives the same chart.
@@ -10,13 +14,18 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import matplotlib
+from django.utils.text import slugify
 from django.utils.translation import gettext
+
+from .composers.base import format_number
 
 matplotlib.use("Agg")  # never a GUI backend in a worker
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 PALETTE = ["#0b5a3c", "#5a9f7c", "#e0a526", "#b8432f", "#8a8a8a", "#3b6ea8", "#7d4e9f"]
 RC = {
@@ -27,24 +36,58 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+WIDTH = 6.3  # inches: the text width of an A4 page with 2 cm margins
 
 
-def _stacked_bars(rows: list[tuple[str, list[float]]], series: list[str], xlabel: str) -> Figure | None:
+def chart_titles() -> dict[str, str]:
+    """The title of each chart, in the active language (the same words as the annex headings)."""
+    return {
+        "activities": gettext("Activities by status"),
+        "participants": gettext("Participants in CAP events by sex"),
+        "absorption": gettext("Expenditure as % of funds received"),
+    }
+
+
+def _ticks(value, _position) -> str:
+    return format_number(int(value)) if float(value).is_integer() else format_number(round(value, 1))
+
+
+def _figure(title: str, rows: int) -> tuple[Figure, object]:
+    figure = Figure(figsize=(WIDTH, 1.3 + 0.28 * rows), layout="constrained")
+    figure.suptitle(title, fontweight="bold", fontsize=9)
+    axes = figure.add_subplot()
+    axes.xaxis.set_major_formatter(FuncFormatter(_ticks))
+    axes.margins(x=0.12)
+    return figure, axes
+
+
+def _label_bars(axes, bars, names: list[str], labels: list[str]) -> None:
+    """Write each bar's value at its end; each label is a group named after its Party in the SVG
+    (``<chart>-value-<party slug>``), so the value a Party is shown with can be read back."""
+    for text, name in zip(axes.bar_label(bars, labels=labels, padding=3), names, strict=True):
+        text.set_gid(f"value-{slugify(name)}")
+
+
+def _stacked_bars(
+    rows: list[tuple[str, list[float]]], series: list[str], xlabel: str, title: str
+) -> Figure | None:
     if not rows or not any(sum(values) for _, values in rows):
         return None
-    height = 0.9 + 0.28 * len(rows)
-    figure = Figure(figsize=(6.3, height))
-    axes = figure.add_subplot()
+    figure, axes = _figure(title, len(rows))
     names = [name for name, _ in rows][::-1]
     left = [0.0] * len(rows)
+    bars = None
     for index, label in enumerate(series):
         values = [values[index] for _, values in rows][::-1]
-        axes.barh(names, values, left=left, color=PALETTE[index % len(PALETTE)], label=label, height=0.6)
+        bars = axes.barh(
+            names, values, left=left, color=PALETTE[index % len(PALETTE)], label=label, height=0.6
+        )
         left = [a + b for a, b in zip(left, values, strict=True)]
+    # The row's total at the end of its bar: a Party with nothing recorded reads "0".
+    _label_bars(axes, bars, names, [format_number(int(total)) for total in left])
     axes.set_xlabel(xlabel)
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.legend(ncols=min(len(series), 5), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
-    figure.tight_layout()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.legend(ncols=min(len(series), 5), loc="outside lower center", frameon=False)
     return figure
 
 
@@ -52,7 +95,7 @@ def activities_figure(annex: dict) -> Figure | None:
     activities = annex["activities"]
     rows = [(row["party"], row["counts"]) for row in activities["rows"]]
     series = [status["label"] for status in activities["statuses"]]
-    return _stacked_bars(rows, series, gettext("Activities"))
+    return _stacked_bars(rows, series, gettext("Activities"), chart_titles()["activities"])
 
 
 def participants_figure(annex: dict) -> Figure | None:
@@ -60,24 +103,37 @@ def participants_figure(annex: dict) -> Figure | None:
         (row["party"], [row["female"], row["male"], row["other"]]) for row in annex["participants"]["rows"]
     ]
     series = [gettext("Women"), gettext("Men"), gettext("Other or not recorded")]
-    return _stacked_bars(rows, series, gettext("Participants"))
+    return _stacked_bars(rows, series, gettext("Participants"), chart_titles()["participants"])
+
+
+def absorption_rows(annex: dict) -> list[tuple[str, Decimal, str]]:
+    """Every Party of the budget table with its absorption and the label of its bar; a Party with
+    no funds received is drawn at 0 and says so."""
+    rows = []
+    for row in annex["budget"].get("parties", []):
+        if row.get("absorption") is None:
+            label = gettext("%(rate)s%% (no funds received)") % {"rate": format_number(0)}
+            rows.append((row["name"], Decimal(0), label))
+        else:
+            rate = Decimal(row["absorption"])
+            rows.append((row["name"], rate, f"{format_number(rate, 1)}%"))
+    return rows
 
 
 def absorption_figure(annex: dict) -> Figure | None:
-    budget = annex["budget"]
-    rows = [
-        (row["name"], float(row["absorption"])) for row in budget.get("parties", []) if row.get("absorption")
-    ]
-    if not budget.get("recorded") or not rows:
+    if not annex["budget"].get("recorded"):
         return None
-    figure = Figure(figsize=(6.3, 0.9 + 0.28 * len(rows)))
-    axes = figure.add_subplot()
-    axes.barh(
-        [name for name, _ in rows][::-1], [value for _, value in rows][::-1], color=PALETTE[0], height=0.6
-    )
-    axes.set_xlim(0, max(100, *(value for _, value in rows)))
-    axes.set_xlabel(gettext("Expenditure as % of funds received"))
-    figure.tight_layout()
+    rows = absorption_rows(annex)
+    if not rows:
+        return None
+    figure, axes = _figure(chart_titles()["absorption"], len(rows))
+    values = [float(rate) for _, rate, _ in rows][::-1]
+    bars = axes.barh([name for name, _, _ in rows][::-1], values, color=PALETTE[0], height=0.6)
+    _label_bars(axes, bars, [name for name, _, _ in rows][::-1], [label for _, _, label in rows][::-1])
+    top = max(100.0, *values)
+    axes.set_xlim(0, top * 1.25)  # room for the labels beyond the longest bar
+    axes.set_xticks(list(range(0, int(top) + 1, 20)))
+    axes.set_xlabel("%")
     return figure
 
 

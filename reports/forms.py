@@ -30,16 +30,25 @@ class ReportForm(BaseModelForm):
 
 
 class ReportSectionForm(BaseModelForm):
+    """The case manager's narrative (carried forward from the previous report until edited), the
+    text composed from the data, and the heading."""
+
     class Meta(BaseModelForm.Meta):
         model = ReportSection
-        fields = ["title", "body"]
+        fields = ["title", "narrative", "body"]
+        labels = {"body": _("Text composed from the data")}
         help_texts = {
+            "narrative": _(
+                "Your account of the section, shown before the text composed from the data. Separate "
+                "paragraphs with a blank line; each paragraph gets the next number of the document."
+            ),
             "body": _(
                 "Separate paragraphs with a blank line; each paragraph gets the next number of the "
                 'document. Lines starting with "- " form a lettered list a), b), c).'
-            )
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["narrative"].widget.attrs.update({"rows": 12, "data-narrative-target": ""})
         self.fields["body"].widget.attrs["rows"] = 18

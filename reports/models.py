@@ -114,9 +114,16 @@ class Report(BaseModel):
 
 class ReportSection(BaseModel):
     """One block of a report: its kind (and Party, for a Party section), its place in the order,
-    and its text. The text starts as the composer's default; once the case manager edits it
-    (``is_edited``) recomposing leaves it alone. Paragraphs are separated by blank lines and are
-    numbered continuously through the document; lines starting with "- " are a lettered list."""
+    its narrative and its data text.
+
+    The **narrative** is the case manager's prose. A new report's section starts with the
+    narrative of the same section (same kind; for a Party section, same Party) in the previous
+    report, the latest one with an earlier meeting (``carried_from``), marked as carried
+    (``is_carried``) until the case manager edits it. The **data text** (``body``) is composed
+    from the data; once the case manager edits it (``is_edited``) recomposing leaves it alone.
+    The document shows the narrative, then the data text. Paragraphs are separated by blank lines
+    and are numbered continuously through the document; lines starting with "- " are a lettered
+    list."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report")
@@ -136,6 +143,27 @@ class ReportSection(BaseModel):
         max_length=200,
         blank=True,
         help_text=_("Left empty, the standard heading of the section."),
+    )
+    narrative = models.TextField(
+        _("narrative"),
+        blank=True,
+        help_text=_("The Secretariat's account, shown before the text composed from the data."),
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+        verbose_name=_("carried from"),
+        help_text=_("The same section in the previous report, whose narrative this one started from."),
+    )
+    is_carried = models.BooleanField(
+        _("narrative carried forward"),
+        default=False,
+        editable=False,
+        help_text=_("The narrative is the previous report's, not yet edited for this one."),
     )
     body = models.TextField(_("text"), blank=True)
     is_edited = models.BooleanField(_("edited"), default=False, editable=False)
@@ -165,6 +193,13 @@ class ReportSection(BaseModel):
 
     def get_absolute_url(self):
         return reverse("reports:section_edit", kwargs={"pk": self.report_id, "section": self.pk})
+
+    @property
+    def carried_mark(self) -> str:
+        """ "Carried from SC77 Doc. 14" while the narrative is the previous report's, else ""."""
+        if not (self.is_carried and self.carried_from_id):
+            return ""
+        return str(_("Carried from %(symbol)s") % {"symbol": self.carried_from.report.symbol})
 
 
 class ReportRender(BaseModel):
@@ -205,6 +240,12 @@ class ReportRender(BaseModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        help_text=_("Refreshed by the worker while the job runs; a stale one means the worker died."),
+    )
 
     access_policy = AccessPolicy(party_path=None, view=SECRETARIAT_ROLES, add=CASE_MANAGER_ROLES)
 

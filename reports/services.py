@@ -7,12 +7,14 @@ import datetime
 import gc
 import hashlib
 import logging
+import threading
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Max
+from django.db import InterfaceError, OperationalError, connections, transaction
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,7 @@ from cap_portal.access import Action
 from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
 
+from . import selectors
 from .choices import RenderState, ReportStatus
 from .composers import LAYOUT, ComposeContext, compose
 from .documents import render_docx, render_html, render_pdf
@@ -60,7 +63,8 @@ def report_update(*, report: Report, user, data: dict) -> Report:
 def report_sections_sync(*, report: Report, user) -> None:
     """Bring the sections in line with the layout and the Parties: create the missing ones, remove
     the sections of Parties no longer included, set the order, and refresh the default text of
-    every section the case manager has not edited. Edited text is never touched."""
+    every section the case manager has not edited. Edited text is never touched. A new section's
+    narrative is carried forward from the same section of the previous report."""
     with translation.override(report.language), acting_user(user):
         parties = sorted(report.parties.all(), key=lambda party: party.name)
         existing = {(s.kind, s.party_id): s for s in report.sections.all()}
@@ -74,11 +78,15 @@ def report_sections_sync(*, report: Report, user) -> None:
         for key, section in existing.items():
             if key not in keys:
                 section.delete()
-        context = ComposeContext(report=report, as_of=report.as_of, parties=parties)
+        previous = None
+        if any(key not in existing for key in keys):
+            previous = selectors.previous_report_sections(report)
+        context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         for order, (kind, party) in enumerate(wanted, start=1):
             section = existing.get((kind, party.pk if party else None))
             if section is None:
                 section = ReportSection(report=report, kind=kind, party=party)
+                _carry_forward(section, (previous or {}).get((kind, party.pk if party else None)))
             default = compose(kind, context.for_party(party) if party else context).body
             changed = section.pk is None or section.order != order * 10
             section.order = order * 10
@@ -89,12 +97,24 @@ def report_sections_sync(*, report: Report, user) -> None:
                 section.save()
 
 
+def _carry_forward(section: ReportSection, source: ReportSection | None) -> None:
+    """Start a new section's narrative as the previous report's text of the same section: its
+    narrative, or (a report written before narratives were kept) its text edited by hand."""
+    if source is None:
+        return
+    text = source.narrative.strip() or (source.body.strip() if source.is_edited else "")
+    if text:
+        section.narrative = text
+        section.carried_from = source
+        section.is_carried = True
+
+
 def section_default(section: ReportSection) -> str:
-    """The text the composer gives the section now."""
+    """The text the composer gives the section now (from the data as the report freezes it)."""
     report = section.report
     with translation.override(report.language):
         parties = sorted(report.parties.all(), key=lambda party: party.name)
-        context = ComposeContext(report=report, as_of=report.as_of, parties=parties)
+        context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         if section.party_id:
             context = context.for_party(section.party)
         return compose(section.kind, context).body
@@ -102,16 +122,24 @@ def section_default(section: ReportSection) -> str:
 
 @transaction.atomic
 def section_update(*, section: ReportSection, user, data: dict) -> ReportSection:
-    """Save the case manager's text (and heading) of a section; it is then kept as edited."""
+    """Save the case manager's narrative, data text and heading of a section. A data text that
+    differs from the composer's is kept as edited; a narrative changed from the carried one is
+    no longer marked as carried."""
     body = data.get("body", section.body)
-    data = {**data, "body": body}
+    narrative = data.get("narrative", section.narrative)
+    data = {**data, "body": body, "narrative": narrative}
     section.is_edited = body.strip() != section_default(section).strip()
+    # Compared with the stored narrative: a form has already put the new one on the instance.
+    stored = ReportSection.objects.filter(pk=section.pk).values_list("narrative", flat=True).first() or ""
+    if section.is_carried and narrative.strip() != stored.strip():
+        section.is_carried = False
     return generic.object_update(instance=section, user=user, data=data)
 
 
 @transaction.atomic
 def section_reset(*, section: ReportSection, user) -> ReportSection:
-    """Drop the case manager's text: the section takes the composer's default again."""
+    """Drop the case manager's data text: the section takes the composer's default again (the
+    narrative is the case manager's and stays)."""
     section.is_edited = False
     return generic.object_update(
         instance=section, user=user, data={"body": section_default(section), "title": ""}
@@ -136,6 +164,19 @@ def report_finalise(*, report: Report, user) -> Report:
 # --- Rendering -----------------------------------------------------------------------------------
 
 
+# A job running longer than the task's hard time limit (reports.tasks) has lost its worker (killed,
+# machine restarted), and the filesystem broker does not give a taken message back; a job queued
+# that long has lost its message or has no worker. A new request then replaces it (marked failed:
+# a late delivery of its message finds it failed and does nothing, so no duplicate version). A
+# running job whose heartbeat is older than RENDER_STALL_AFTER is replaced at once, and the beat
+# task reports.reap_stalled_renders (render_reap_stalled) does not wait for a request.
+RENDER_ABANDONED_AFTER = datetime.timedelta(minutes=12)
+
+
+class RenderTakenOver(Exception):
+    """The job was failed (reaped) while this worker still ran it: stop, record nothing."""
+
+
 @transaction.atomic
 def report_render_request(
     *, report: Report, user, source_version: ReportVersion | None = None, retry_of: ReportRender | None = None
@@ -143,11 +184,32 @@ def report_render_request(
     """Queue a render job; the worker starts once this transaction commits.
 
     Without ``source_version`` the worker composes a fresh snapshot from the data as of the
-    report's as-of date; with it, it renders that version's stored snapshot again.
+    report's as-of date; with it, it renders that version's stored snapshot again. A final report
+    is only ever re-issued from its latest version's snapshot, never from the live data.
+
+    One job per report at a time: while a job of this report is queued or running, a request
+    returns that job instead of queuing another (no duplicate version from a double click). The
+    report row is locked, so two simultaneous requests cannot both queue.
     """
     _require(user, Action.CHANGE, report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
     if source_version is not None and source_version.report_id != report.pk:
         raise ValidationError({"source_version": gettext("The version must be one of this report.")})
+    waiting_or_running = (RenderState.QUEUED, RenderState.RUNNING)
+    active = report.renders.filter(state__in=waiting_or_running).order_by("-pk").first()
+    if active is not None and _render_abandoned(active):
+        report_render_fail(
+            render_id=active.pk, message=gettext("no worker finished the job in time; it was replaced")
+        )
+        active = None
+    if active is not None:
+        return active
+    if source_version is None and report.status == ReportStatus.FINAL:
+        source_version = report.versions.order_by("-number").first()
+        if source_version is None:
+            raise ValidationError(
+                {"source_version": gettext("A final report is re-issued from a stored version; it has none.")}
+            )
     render = ReportRender(
         report=report,
         requested_by=user,
@@ -157,10 +219,120 @@ def report_render_request(
     )
     with acting_user(user):
         render.save()
+    transaction.on_commit(partial(_enqueue, render.pk))
+    return render
+
+
+def _render_abandoned(render: ReportRender) -> bool:
+    if render.state == RenderState.RUNNING and render.heartbeat_at is not None:
+        return timezone.now() - render.heartbeat_at > render_stall_after()
+    since = render.started_at if render.state == RenderState.RUNNING else render.created
+    return since is not None and timezone.now() - since > RENDER_ABANDONED_AFTER
+
+
+def render_stall_after() -> datetime.timedelta:
+    """A running job without a heartbeat for this long has lost its worker (RENDER_STALL_AFTER)."""
+    return datetime.timedelta(seconds=settings.RENDER_STALL_AFTER)
+
+
+def render_queue_lost_after() -> datetime.timedelta:
+    """A job queued for longer than the broker's visibility timeout has lost its message."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS or {}
+    return datetime.timedelta(seconds=options.get("visibility_timeout", 3600))
+
+
+def running_stalled_q(now: datetime.datetime | None = None) -> Q:
+    """Running jobs whose worker stopped beating (or never beat) for RENDER_STALL_AFTER."""
+    cutoff = (now or timezone.now()) - render_stall_after()
+    silent = Q(heartbeat_at__lt=cutoff) | Q(
+        heartbeat_at__isnull=True, started_at__isnull=False, started_at__lt=cutoff
+    )
+    silent |= Q(heartbeat_at__isnull=True, started_at__isnull=True, created__lt=cutoff)
+    return Q(state=RenderState.RUNNING) & silent
+
+
+def stalled_q(now: datetime.datetime | None = None) -> Q:
+    """Running jobs without a heartbeat, and queued jobs older than the visibility timeout."""
+    now = now or timezone.now()
+    lost = Q(state=RenderState.QUEUED, created__lt=now - render_queue_lost_after())
+    return running_stalled_q(now) | lost
+
+
+def render_reap_stalled(*, now: datetime.datetime | None = None) -> list[int]:
+    """Deal with the render jobs whose worker died (the beat task ``reports.reap_stalled_renders``,
+    every minute); returns the ids of the jobs queued again.
+
+    Stalled: running without a heartbeat for RENDER_STALL_AFTER (two minutes), or queued for
+    longer than the broker's visibility timeout (its message was lost, or no worker takes it).
+
+    The choice: a stalled job is never put back to queued; it is marked failed, and the first time
+    a NEW job for the same report and source is queued with ``retry_of`` pointing at it. Failing it
+    first is what keeps one version per render: a late delivery of its message finds it failed and
+    does nothing, and a worker that was only slow stops at its next step without recording a
+    version (``RenderTakenOver``). A job that is already a retry (``retry_of`` set: queued again by
+    this reaper, or retried by a person) is not queued again: it is marked failed with a message
+    saying why, and a case manager retries it from the page or the API when the workers are back.
+    """
+    now = now or timezone.now()
+    ids = list(ReportRender.objects.filter(stalled_q(now)).order_by("pk").values_list("pk", flat=True))
+    requeued = []
+    for render_id in ids:
+        new = _reap(render_id, now)
+        if new is not None:
+            requeued.append(new.pk)
+    return requeued
+
+
+@transaction.atomic
+def _reap(render_id: int, now: datetime.datetime) -> ReportRender | None:
+    report_id = ReportRender.objects.filter(pk=render_id).values_list("report_id", flat=True).first()
+    if report_id is None:
+        return None
+    # The report first, then the job: the order of report_render_request and _record_version.
+    Report.objects.select_for_update().filter(pk=report_id).first()
+    render = ReportRender.objects.select_for_update().filter(stalled_q(now), pk=render_id).first()
+    if render is None:  # it moved on meanwhile (a heartbeat, done)
+        return None
+    was_running = render.state == RenderState.RUNNING
+    others = render.report.renders.filter(state__in=(RenderState.QUEUED, RenderState.RUNNING))
+    if render.retry_of_id is not None or others.exclude(pk=render.pk).exists():
+        if was_running:
+            why = gettext("its worker stopped again before it finished; retry it when the workers are back")
+        else:
+            why = gettext("no worker took it again; retry it when the workers are back")
+        report_render_fail(render_id=render.pk, message=why)
+        logger.warning("Render %s stalled a second time: failed", render.pk)
+        return None
+    retry = ReportRender(
+        report=render.report,
+        requested_by=render.requested_by,
+        source_version=render.source_version,
+        retry_of=render,
+        message=gettext("Waiting for a worker."),
+    )
+    with acting_user(render.requested_by):
+        retry.save()
+    if was_running:
+        why = gettext("its worker stopped; the render was queued again as job %(id)s")
+    else:
+        why = gettext("no worker took it; the render was queued again as job %(id)s")
+    report_render_fail(render_id=render.pk, message=why % {"id": retry.pk})
+    logger.warning("Render %s stalled: queued again as %s", render.pk, retry.pk)
+    transaction.on_commit(partial(_enqueue, retry.pk))
+    return retry
+
+
+def _enqueue(render_id: int) -> None:
+    from kombu.exceptions import OperationalError as BrokerUnreachable
+
     from .tasks import render_report
 
-    transaction.on_commit(partial(render_report.delay, render.pk))
-    return render
+    try:
+        render_report.delay(render_id)
+    except BrokerUnreachable as error:
+        # The job is recorded: say why no worker will take it, and let it be retried.
+        logger.exception("Render %s could not be queued", render_id)
+        report_render_fail(render_id=render_id, message=str(error) or error.__class__.__name__)
 
 
 def report_render_retry(*, render: ReportRender, user) -> ReportRender:
@@ -172,14 +344,61 @@ def report_render_retry(*, render: ReportRender, user) -> ReportRender:
     )
 
 
-def _progress(render_id: int, state: str, percent: int, message) -> None:
-    # A plain UPDATE, committed at once, so the progress bar sees it while the work goes on.
+def _progress(render_id: int, state: str, percent: int, message) -> int:
+    # A plain UPDATE, committed at once, so the progress bar sees it while the work goes on. A
+    # step of a running job is also its heartbeat; it never revives a job failed (reaped) or done
+    # meanwhile, and a failure never overwrites a finished job. Returns the rows updated (0 or 1).
+    now = timezone.now()
     values = {"state": state, "percent": percent, "message": str(message)}
-    if state == RenderState.RUNNING and percent <= 5:
-        values["started_at"] = timezone.now()
+    rows = ReportRender.objects.filter(pk=render_id)
+    if state == RenderState.RUNNING:
+        values["heartbeat_at"] = now
+        if percent <= 5:
+            values["started_at"] = now
+        rows = rows.filter(state__in=(RenderState.QUEUED, RenderState.RUNNING))
     if state in (RenderState.DONE, RenderState.FAILED):
-        values["finished_at"] = timezone.now()
-    ReportRender.objects.filter(pk=render_id).update(**values)
+        values["finished_at"] = now
+    if state == RenderState.FAILED:
+        rows = rows.exclude(state=RenderState.DONE)
+    return rows.update(**values)
+
+
+def _step(render_id: int, percent: int, message) -> None:
+    if not _progress(render_id, RenderState.RUNNING, percent, message):
+        raise RenderTakenOver(render_id)
+
+
+class _Heartbeat:
+    """A daemon thread that refreshes the running job's ``heartbeat_at`` every
+    RENDER_HEARTBEAT_INTERVAL seconds while WeasyPrint works between two progress steps. It uses
+    its own database connection (one per thread) and closes it when the job ends."""
+
+    def __init__(self, render_id: int, interval: float | None = None):
+        self.render_id = render_id
+        self.interval = interval if interval is not None else settings.RENDER_HEARTBEAT_INTERVAL
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"render-{render_id}-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    ReportRender.objects.filter(pk=self.render_id, state=RenderState.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed beat is not fatal; the next one may get through
+                    logger.warning("Render %s: heartbeat not recorded", self.render_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return False
 
 
 def report_render_fail(*, render_id: int, message: str) -> None:
@@ -192,7 +411,9 @@ def report_render_run(*, render_id: int) -> ReportVersion | None:
 
     Idempotent: a job that is done returns its version, and a version is recorded once per job
     (one-to-one), so a task delivered twice produces one version. Database outages propagate, for
-    the task to retry; any other error marks the job failed with its message.
+    the task to retry; any other error marks the job failed with its message. While it runs, every
+    step and a heartbeat thread (every RENDER_HEARTBEAT_INTERVAL seconds) refresh ``heartbeat_at``;
+    a job failed meanwhile by the reaper (its worker looked dead) stops and records nothing.
     """
     render = ReportRender.objects.select_related("report", "source_version").get(pk=render_id)
     if render.state == RenderState.DONE:
@@ -201,28 +422,25 @@ def report_render_run(*, render_id: int) -> ReportVersion | None:
         return None
     report = render.report
     try:
-        with translation.override(report.language):
-            _progress(render_id, RenderState.RUNNING, 5, gettext("Composing the report from the data."))
-            if render.source_version is not None:
-                snapshot = render.source_version.snapshot
-            else:
-                snapshot = build_snapshot(report)
-            _progress(render_id, RenderState.RUNNING, 25, gettext("Laying out the document."))
+        with translation.override(report.language), _Heartbeat(render_id):
+            _step(render_id, 5, gettext("Composing the report from the data."))
+            source = render.source_version
+            if source is None and report.status == ReportStatus.FINAL:
+                # Finalised while this job waited: a final report never takes live data.
+                source = report.versions.order_by("-number").first()
+            snapshot = source.snapshot if source is not None else build_snapshot(report)
+            _step(render_id, 25, gettext("Laying out the document."))
             html = render_html(snapshot)
-            _progress(render_id, RenderState.RUNNING, 40, gettext("Rendering the PDF."))
+            _step(render_id, 40, gettext("Rendering the PDF."))
             pdf, pages = render_pdf(html)
             del html
-            _progress(render_id, RenderState.RUNNING, 80, gettext("Writing the Word document."))
+            _step(render_id, 80, gettext("Writing the Word document."))
             docx = render_docx(snapshot)
-            _progress(render_id, RenderState.RUNNING, 95, gettext("Saving the version."))
-            version = _record_version(render, snapshot, pdf, pages, docx)
-            _progress(
-                render_id,
-                RenderState.DONE,
-                100,
-                gettext("Version %(number)s is ready.") % {"number": version.number},
-            )
-            return version
+            _step(render_id, 95, gettext("Saving the version."))
+            return _record_version(render, snapshot, pdf, pages, docx)
+    except RenderTakenOver:
+        logger.warning("Render %s was failed by the reaper while running: stopped", render_id)
+        return None
     except (OperationalError, InterfaceError):
         raise
     except Exception as error:
@@ -241,6 +459,11 @@ def _record_version(
     existing = ReportVersion.objects.filter(render=render).first()
     if existing is not None:
         return existing
+    # The job row locked with the version written and the job marked done in one transaction:
+    # the reaper cannot fail a job that has its version, nor a reaped job get one.
+    state = ReportRender.objects.select_for_update().values_list("state", flat=True).get(pk=render.pk)
+    if state == RenderState.FAILED:
+        raise RenderTakenOver(render.pk)
     number = (report.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = ReportVersion(
         report=report,
@@ -260,4 +483,5 @@ def _record_version(
     # The worker runs outside any request: the version is recorded as the requester's.
     with acting_user(render.requested_by):
         version.save()
+    _progress(render.pk, RenderState.DONE, 100, gettext("Version %(number)s is ready.") % {"number": number})
     return version

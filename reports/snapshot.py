@@ -13,15 +13,18 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from budgets.selectors import absorption_rate
+
 from . import selectors
 from .composers import LAYOUT_BY_KIND, ComposeContext, compose
+from .composers.decisions import DECISION_KINDS, DECISION_LINE, decision_block
 
 SNAPSHOT_SCHEMA = 1
 _LIST_ITEM = re.compile(r"^\s*[-*]\s+")
 _HEADING = re.compile(r"^\s*##\s+")
 
 
-def to_blocks(body: str, *, start: int, numbered: bool) -> tuple[list[dict], int]:
+def to_blocks(body: str, *, start: int, numbered: bool, decisions: bool = False) -> tuple[list[dict], int]:
     """Split a section's text into blocks and number its paragraphs from ``start + 1``.
 
     Blocks are separated by blank lines. A block whose lines all start with "- " is a lettered
@@ -34,6 +37,9 @@ def to_blocks(body: str, *, start: int, numbered: bool) -> tuple[list[dict], int
     for chunk in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
         lines = [line for line in chunk.split("\n") if line.strip()]
         if not lines:
+            continue
+        if decisions and DECISION_LINE.match(lines[0]):  # "19.44 …": a decision, no number
+            blocks.append(decision_block(lines))
             continue
         if all(_LIST_ITEM.match(line) for line in lines):
             items = [_LIST_ITEM.sub("", line).strip() for line in lines]
@@ -64,17 +70,26 @@ def build_snapshot(report) -> dict:
     """Compose the whole report from its sections and the data as of its as-of date."""
     with translation.override(report.language):
         parties = sorted(report.parties.all(), key=lambda party: party.name)
-        context = ComposeContext(report=report, as_of=report.as_of, parties=parties)
+        # The as-of date carries the moment the data is taken: figures frozen (reports.selectors).
+        context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         sections = []
         number = 0
-        for section in report.sections.select_related("party").order_by("order", "pk"):
+        rows = report.sections.select_related("party", "carried_from__report").order_by("order", "pk")
+        for section in rows:
             layout = LAYOUT_BY_KIND.get(section.kind)
             if layout is None:
                 continue
             section_context = context.for_party(section.party) if section.party_id else context
             composition = compose(section.kind, section_context)
             body = section.body if section.is_edited else composition.body
-            blocks, number = to_blocks(body, start=number, numbered=layout.numbered)
+            # The narrative first, then the data text, numbered continuously.
+            narrative, number = to_blocks(section.narrative, start=number, numbered=layout.numbered)
+            for block in narrative:
+                block["narrative"] = True
+            data_blocks, number = to_blocks(
+                body, start=number, numbered=layout.numbered, decisions=section.kind in DECISION_KINDS
+            )
+            blocks = narrative + data_blocks
             heading = section.title or (section.party.name if section.party_id else str(layout.heading))
             sections.append(
                 {
@@ -84,6 +99,7 @@ def build_snapshot(report) -> dict:
                     "level": layout.level,
                     "numbered": layout.numbered,
                     "is_edited": section.is_edited,
+                    "carried_from": section.carried_from.report.symbol if section.carried_mark else None,
                     "blocks": blocks,
                     "figures": _jsonable(composition.figures),
                 }
@@ -111,7 +127,9 @@ def build_snapshot(report) -> dict:
 
 def annex_figures(context: ComposeContext) -> dict:
     """The annex tables: activities by status, participants by sex, and the budget per Party and
-    per donor (``recorded: False`` until the budgets slice records funding)."""
+    per donor (``recorded: False`` until the budgets slice records funding). Every Party of the
+    report has a row in every table (zeros when nothing is recorded), and every table a totals
+    row that sums its rows. Figures stay numbers here; the document formats them."""
     parties = context.parties
     counts, labels = context.memo(
         "activities", lambda: selectors.activities_by_status(context.party_ids, context.as_of)
@@ -136,14 +154,16 @@ def annex_figures(context: ComposeContext) -> dict:
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     budget_table: dict = {"recorded": False, "currency": "", "parties": [], "donors": []}
     if budget:
-        names = {party.pk: party.name for party in parties}
+        by_party = {row.get("party_id"): row for row in budget.get("parties", [])}
+        party_rows = [_budget_row(party.name, by_party.get(party.pk, {})) for party in parties]
+        donor_rows = [_budget_row(str(row.get("donor", "")), row) for row in budget.get("donors", [])]
         budget_table = {
             "recorded": True,
             "currency": budget.get("currency", ""),
-            "parties": [
-                _budget_row(names.get(row.get("party_id"), ""), row) for row in budget.get("parties", [])
-            ],
-            "donors": [_budget_row(str(row.get("donor", "")), row) for row in budget.get("donors", [])],
+            "parties": party_rows,
+            "donors": donor_rows,
+            "party_totals": _budget_totals(party_rows),
+            "donor_totals": _budget_totals(donor_rows),
         }
     return {
         "activities": {
@@ -160,15 +180,24 @@ def annex_figures(context: ComposeContext) -> dict:
     }
 
 
+_MONEY = ("budget", "received", "spent")
+_NO_MONEY = Decimal("0.00")
+
+
 def _budget_row(name: str, row: dict) -> dict:
-    budget, received, spent = (row.get(k) for k in ("budget", "received", "spent"))
+    """One row of a budget table; a Party with nothing recorded gets zeros (and no absorption:
+    nothing received), so it is shown, not dropped."""
     return {
         "name": name,
-        "budget": budget,
-        "received": received,
-        "spent": spent,
+        **{key: row.get(key) or _NO_MONEY for key in _MONEY},
         "absorption": row.get("absorption"),  # budgets.selectors.absorption_rate
     }
+
+
+def _budget_totals(rows: list[dict]) -> dict:
+    """The totals row: the sum of the rows' amounts, and absorption by the one rule on the sums."""
+    sums = {key: sum((Decimal(row[key]) for row in rows), _NO_MONEY) for key in _MONEY}
+    return {"name": "", **sums, "absorption": absorption_rate(sums["spent"], sums["received"])}
 
 
 def _jsonable(value):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.ReportPreviewView.as_view(), name="report_preview"),
     path("<int:pk>/render/", views.ReportRenderView.as_view(), name="report_render"),
     path("<int:pk>/finalise/", views.ReportFinaliseView.as_view(), name="report_finalise"),
+    path("<int:pk>/compare/", views.VersionCompareView.as_view(), name="version_compare"),
     path("<int:pk>/recompose/", views.ReportRecomposeView.as_view(), name="report_recompose"),
     path("<int:pk>/sections/<int:section>/edit/", views.SectionEditView.as_view(), name="section_edit"),
     path("<int:pk>/sections/<int:section>/reset/", views.SectionResetView.as_view(), name="section_reset"),

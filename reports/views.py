@@ -3,13 +3,16 @@ downloads. Access comes from the models' policies through the base views (404 ou
 user may see, 403 for a role that may never take the action)."""
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import TemplateView
 from django.views.generic.detail import SingleObjectMixin
+from django.views.generic.list import MultipleObjectMixin
 
 from cap_portal.access import Action
 from cap_portal.views import (
@@ -22,9 +25,11 @@ from cap_portal.views import (
     message_validation_error,
 )
 
-from . import services
+from . import selectors, services
+from .api.serializers import ReportRenderSerializer
 from .api.views import version_file_response
 from .choices import RenderState
+from .compare import ADDED, CHANGED, REMOVED, compare_snapshots
 from .documents import render_html
 from .filtersets import ReportFilterSet
 from .forms import ReportForm, ReportSectionForm
@@ -65,6 +70,10 @@ class ReportDetailView(ObjectDetailView):
                 "finalise_reason": services.can_finalise(report)[1],
                 "can_delete": Report.access_policy.permits(user, Action.DELETE, report)
                 and not report.deletion_error(),
+                # What the report leaves out until the Secretariat accepts it (issue 19).
+                "pending": selectors.pending_material([p.pk for p in report.parties.all()], report.as_of)
+                if can_change
+                else None,
             }
         )
         return context
@@ -114,6 +123,28 @@ class SectionEditView(ObjectEditView):
     def update(self, data):
         return services.section_update(section=self.object, user=self.request.user, data=data)
 
+    def get_context_data(self, **kwargs):
+        """Beside a Party's section: what changed since the previous report, the progress
+        narratives accepted since then (to insert), and what still waits for review."""
+        context = super().get_context_data(**kwargs)
+        section = self.object
+        report = section.report
+        previous = selectors.previous_report(report)
+        context["previous_report"] = previous
+        if section.party_id:
+            since = previous.as_of if previous else None
+            context.update(
+                {
+                    "since": since,
+                    "changes": selectors.changes_since(section.party, report.as_of, since),
+                    "accepted_updates": selectors.accepted_progress_updates(
+                        section.party_id, report.as_of, since
+                    ),
+                    "pending": selectors.pending_material([section.party_id], report.as_of),
+                }
+            )
+        return context
+
     def get_success_url(self):
         return self.object.report.get_absolute_url() + f"#section-{self.object.pk}"
 
@@ -143,7 +174,29 @@ class PostActionView(RestrictedViewMixin, SingleObjectMixin, View):
 
 
 class ReportRenderView(PostActionView):
+    """Queue a render; the worker does the work. The page's script asks for JSON and gets the job
+    (202, or the job already queued or running for this report); a plain form post is sent back
+    to the report's render box."""
+
     queryset = Report.objects.all()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        try:
+            job = self.act()
+        except DjangoValidationError as error:
+            if wants_json:
+                return JsonResponse(validation_error_body(error), status=400)
+            message_validation_error(request, error)
+            return HttpResponseRedirect(self.get_success_url())
+        if wants_json:
+            return JsonResponse(ReportRenderSerializer(job, context={"request": request}).data, status=202)
+        if job.state == RenderState.FAILED:
+            messages.error(request, job.message)
+        else:
+            messages.info(request, job.message)
+        return HttpResponseRedirect(self.get_success_url())
 
     def act(self):
         source = None
@@ -154,14 +207,22 @@ class ReportRenderView(PostActionView):
         job = services.report_render_request(
             report=self.object, user=self.request.user, source_version=source
         )
-        job.refresh_from_db()
-        if job.state == RenderState.FAILED:
-            messages.error(self.request, job.message)
-        else:
-            messages.info(self.request, job.message)
+        job.refresh_from_db()  # where tasks run in-process (the tests) the job has run already
+        return job
 
     def get_success_url(self):
         return self.object.get_absolute_url() + "#render"
+
+
+def validation_error_body(error: DjangoValidationError) -> dict:
+    """A service's refusal in the API's error format, for the page's script."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    errors = [
+        {"code": "invalid", "detail": str(message), "attr": None if field == NON_FIELD_ERRORS else field}
+        for field, messages_ in by_field.items()
+        for message in messages_
+    ]
+    return {"type": "validation_error", "errors": errors}
 
 
 class RenderRetryView(PostActionView):
@@ -256,3 +317,36 @@ class VersionFileView(ObjectDetailView):
 
     def get(self, request, *args, **kwargs):
         return version_file_response(self.get_object(), self.kind)
+
+
+class VersionCompareView(RestrictedViewMixin, MultipleObjectMixin, TemplateView):
+    """Two versions of a report compared paragraph by paragraph from their stored snapshots
+    (``?v=<id>&v=<id>``, picked in the versions list); seen by whoever may see both versions."""
+
+    queryset = ReportVersion.objects.select_related("report", "author")
+    template_name = "reports/version_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        picked = request.GET.getlist("v")
+        if len(set(picked)) != 2 or not all(value.isdigit() for value in picked):
+            report = get_object_or_404(Report.objects.restrict(request.user, Action.VIEW), pk=kwargs["pk"])
+            messages.error(request, _("Pick two versions to compare."))
+            return HttpResponseRedirect(report.get_absolute_url() + "#versions")
+        versions = list(self.get_queryset().filter(report_id=kwargs["pk"], pk__in=picked).order_by("number"))
+        if len(versions) != 2:
+            raise Http404
+        self.old, self.new = versions
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        differences = compare_snapshots(self.old.snapshot, self.new.snapshot)
+        counts = {kind: sum(1 for d in differences if d.kind == kind) for kind in (ADDED, REMOVED, CHANGED)}
+        return {
+            **kwargs,
+            "view": self,
+            "report": self.old.report,
+            "old": self.old,
+            "new": self.new,
+            "differences": differences,
+            "counts": counts,
+        }

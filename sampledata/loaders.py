@@ -8,7 +8,9 @@ SAMPLE_LOADERS = [
     "cases.sample.load",
     "workplans.sample.load",
     "budgets.sample.load",
+    "cases.sample_results.load",
     "reports.sample.load",
+    "decisions.sample.load",  # after reports: the SC78 report's draft decisions
 ]
 
 

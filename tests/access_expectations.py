@@ -68,6 +68,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "cases.CapCase": crud(SECRETARIAT_AND_PARTY, CASE_MANAGERS),
     "cases.TechnicalMission": crud(SECRETARIAT_AND_PARTY, CASE_MANAGERS),
     "cases.Stakeholder": crud(SECRETARIAT_AND_PARTY, CASE_MANAGERS),
+    # Results: recorded by case managers and the Party's own focal points, read by the Secretariat
+    # and the Party; accepted by a case manager (a workflow step, rows in the matrix).
+    "cases.Result": crud(SECRETARIAT_AND_PARTY, REPORTERS),
     "cases.EligibilityAssessment": crud(SECRETARIAT, CASE_MANAGERS),
     # Workplans: the plan and its content are read by donors funding the CAP case too; events
     # and deliverables of the case are not. The SA focal point reports progress.
@@ -91,6 +94,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # Reports are global (no Party). For a *final* report, which every signed-in user reads;
     # drafts are the Secretariat's (their matrix rows and tests/reports check that).
     "reports.Report": crud(EVERYONE, CASE_MANAGERS),
+    # The decisions register is reference data (adopted decisions, public); a report's draft
+    # decisions follow their report (the Secretariat's until it is final: tests/decisions checks it).
+    "decisions.Decision": crud(EVERYONE, CASE_MANAGERS),
 }
 
 

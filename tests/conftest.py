@@ -32,6 +32,18 @@ def require_service(name: str, reason: str):
     pytest.skip(f"{name} not available: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware (e.g. after
+    set_language to "es") leaves its language active in the thread, and the next test's English
+    assertions would then meet the French or Spanish catalogue."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def redis_url():
     """The configured Redis, with this test process's keys (``REDIS_KEY_PREFIX``, one per run and

@@ -38,6 +38,14 @@ def expected_outcome(rule: str, target: str) -> str:
     return "forbidden"
 
 
+STATUS = {"allowed": 200, "hidden": 404, "forbidden": 403}
+
+
+def expected_status(rule: str, target: str, allowed: int = 200) -> int:
+    """The HTTP status of a request the rule allows (``allowed``), hides (404) or forbids (403)."""
+    return {**STATUS, "allowed": allowed}[expected_outcome(rule, target)]
+
+
 class ExpectedAccess:
     """``access[action][role]`` (view/add/change/delete; anonymous is always refused): the
     declared model's entry in tests/access_expectations.py."""
@@ -116,7 +124,7 @@ class GetObjectTests(APITestBase):
             assert response.status_code == 401
             return
         outcome = expected_outcome(self.access["view"][role], target)
-        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+        assert response.status_code == STATUS[outcome]
         if outcome == "allowed":
             assert response.json()["id"] == obj.pk
 
@@ -161,8 +169,7 @@ class UpdateObjectTests(APITestBase):
             assert response.status_code == 401
         else:
             outcome = expected_outcome(self.access["change"][role], target)
-            expected = {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
-            assert response.status_code == expected, response.content
+            assert response.status_code == STATUS[outcome], response.content
             if outcome == "allowed":
                 after = self.snapshot(obj)
                 for key, value in self.update_payload().items():
@@ -192,7 +199,7 @@ class DeleteObjectTests(APITestBase):
             assert exists
             return
         outcome = expected_outcome(self.access["delete"][role], target)
-        assert response.status_code == {"allowed": 204, "hidden": 404, "forbidden": 403}[outcome]
+        assert response.status_code == {**STATUS, "allowed": 204}[outcome]
         assert exists is (outcome != "allowed")
 
 
@@ -261,8 +268,7 @@ class UIDetailTests(UITestBase):
         if role == "anonymous":
             assert response.status_code == 302
             return
-        outcome = expected_outcome(self.access["view"][role], target)
-        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+        assert response.status_code == expected_status(self.access["view"][role], target)
 
 
 class UIEditTests(UITestBase):
@@ -275,8 +281,7 @@ class UIEditTests(UITestBase):
         if role == "anonymous":
             assert response.status_code == 302
             return
-        outcome = expected_outcome(self.access["change"][role], target)
-        assert response.status_code == {"allowed": 200, "hidden": 404, "forbidden": 403}[outcome]
+        assert response.status_code == expected_status(self.access["change"][role], target)
 
 
 class UIViewTestCases:

@@ -42,6 +42,7 @@ from .querysets import (
     ProgressUpdateQuerySet,
     WorkplanQuerySet,
 )
+from .reviews import Reviewed, SubmittedForReview
 from .validators import validate_deliverable_file
 from .workflow import EDITABLE_STATES
 
@@ -78,6 +79,19 @@ def _check_dates(start, end, start_field: str, end_field: str, errors: dict) -> 
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def activity_errors(record) -> dict:
+    """A record of a workplan version tied to an activity (milestone, indicator, corrective
+    action, budget line): the activity must be one of the same version's."""
+    if record.activity_id and record.workplan_id and record.activity.workplan_id != record.workplan_id:
+        return {"activity": _("The activity must belong to the same workplan.")}
+    return {}
+
+
+def workplan_row_url(record, anchor: str) -> str:
+    """A record shown as a row of its workplan version's page: that page, at the row."""
+    return reverse("workplans:workplan_detail", kwargs={"pk": record.workplan_id}) + f"#{anchor}-{record.pk}"
 
 
 class IllustrativeMixin(models.Model):
@@ -326,7 +340,7 @@ class Activity(IllustrativeMixin, PlanContent):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("workplans:workplan_detail", kwargs={"pk": self.workplan_id}) + f"#activity-{self.pk}"
+        return workplan_row_url(self, "activity")
 
     def clean(self):
         super().clean()
@@ -377,12 +391,11 @@ class Milestone(IllustrativeMixin, PlanContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("workplans:workplan_detail", kwargs={"pk": self.workplan_id}) + f"#milestone-{self.pk}"
+        return workplan_row_url(self, "milestone")
 
     def clean(self):
         super().clean()
-        if self.activity_id and self.workplan_id and self.activity.workplan_id != self.workplan_id:
-            raise ValidationError({"activity": _("The activity must belong to the same workplan.")})
+        _raise(activity_errors(self))
 
     def is_overdue_on(self, day) -> bool:
         return self.met_on is None and self.due_on < day
@@ -425,12 +438,11 @@ class Indicator(IllustrativeMixin, PlanContent):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("workplans:workplan_detail", kwargs={"pk": self.workplan_id}) + f"#indicator-{self.pk}"
+        return workplan_row_url(self, "indicator")
 
     def clean(self):
         super().clean()
-        if self.activity_id and self.workplan_id and self.activity.workplan_id != self.workplan_id:
-            raise ValidationError({"activity": _("The activity must belong to the same workplan.")})
+        _raise(activity_errors(self))
 
 
 def _within_plan(workplan, start, end, errors: dict) -> None:
@@ -510,7 +522,7 @@ class IndicatorValue(BaseModel):
         _raise(errors)
 
 
-class ProgressUpdate(BaseModel):
+class ProgressUpdate(SubmittedForReview, BaseModel):
     """What a focal point reports on an activity for a reporting period; the case manager accepts
     it (the activity then takes its status and percent) or returns it with a comment."""
 
@@ -526,38 +538,9 @@ class ProgressUpdate(BaseModel):
     )
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    review_status = models.CharField(
-        _("review"),
-        max_length=20,
-        choices=ReviewStatus.choices,
-        default=ReviewStatus.SUBMITTED,
-        editable=False,
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, editable=False)
-    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
 
-    access_policy = AccessPolicy(
-        party_path="activity__workplan__cap_case__party",
-        view=READER_ROLES,
-        add=REPORTER_ROLES,
-        change=REPORTER_ROLES,
-        delete=REPORTER_ROLES,
+    access_policy = AccessPolicy.written_by(
+        REPORTER_ROLES, party_path="activity__workplan__cap_case__party", view=READER_ROLES
     )
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -660,7 +643,7 @@ def deliverable_upload_to(instance, filename: str) -> str:
     return f"deliverables/{uuid.uuid4().hex}{extension}"
 
 
-class Deliverable(IllustrativeMixin, BaseModel):
+class Deliverable(IllustrativeMixin, Reviewed, BaseModel):
     """A product of the CAP — guidelines, an NDF, a LAF, a database, a report — with its document
     and the Secretariat's review."""
 
@@ -688,23 +671,6 @@ class Deliverable(IllustrativeMixin, BaseModel):
         help_text=_("PDF, DOCX, XLSX, PNG or JPEG."),
     )
     original_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
-    review_status = models.CharField(
-        _("review"),
-        max_length=20,
-        choices=ReviewStatus.choices,
-        default=ReviewStatus.SUBMITTED,
-        editable=False,
-    )
-    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, editable=False)
 
     access_policy = CASE_POLICY
     objects = DeliverableQuerySet.as_manager()
@@ -765,14 +731,9 @@ class CorrectiveAction(BaseModel):
         return _("Corrective action of %(date)s") % {"date": self.agreed_on}
 
     def get_absolute_url(self):
-        return (
-            reverse("workplans:workplan_detail", kwargs={"pk": self.workplan_id}) + f"#corrective-{self.pk}"
-        )
+        return workplan_row_url(self, "corrective")
 
     def clean(self):
-        errors: dict = {}
+        errors = activity_errors(self)
         _check_dates(self.agreed_on, self.due_on, "agreed_on", "due_on", errors)
-        if self.activity_id and self.workplan_id and self.activity.workplan_id != self.workplan_id:
-            errors["activity"] = _("The activity must belong to the same workplan.")
         _raise(errors)
-

@@ -56,54 +56,54 @@ PLANS = {
         D(2023, 7, 1),
         D(2024, 12, 31),
         "LAFs for captive-bred parental stock, law enforcement capacity, NIAP ivory stockpile "
-        "inventory and the registration of domesticated live elephants (SC78 Doc., para. 12).",
+        "inventory and the registration of domesticated live elephants.",
     ),
     "GN": (
         "Guinea: CAP implementation plan (SC71 recommendations)",
         D(2022, 10, 1),
         D(2024, 12, 31),
-        "Address the Article XIII recommendations adopted at SC71 (SC78 Doc., para. 15).",
+        "Address the Article XIII recommendations adopted at SC71 (SC71 SR).",
     ),
     "LA": (
         "Lao People's Democratic Republic: CAP project implementation plan",
         D(2024, 11, 1),
         D(2026, 10, 31),
         "Strengthen the MA, monitor zoos and wildlife farms, raise awareness, build enforcement and "
-        "SA capacity (SC78 Doc., para. 17).",
+        "SA capacity.",
     ),
     "NG": (
         "Nigeria: CAP workplan (SC70 recommendations)",
         D(2023, 9, 1),
         D(2025, 3, 31),
-        "Address the Article XIII recommendations adopted at SC70 (SC78 Doc., para. 18).",
+        "Address the Article XIII recommendations adopted at SC70 (SC70 SR).",
     ),
     "SB": (
         "Solomon Islands: CAP project",
         D(2024, 1, 1),
         D(2025, 6, 30),
         "Strengthen the MA's permit management, interagency collaboration and communication; LAFs, "
-        "reports and long-standing RST cases (SC78 Doc., paras. 20–21 and 35).",
+        "reports and long-standing RST cases.",
     ),
     "SR": (
         "Suriname: CAP workplan",
         D(2023, 6, 1),
         D(2025, 5, 31),
         "Institutional and legislative reforms, the newly established SA and its coordination with "
-        "the MA, centralized data collection (SC78 Doc., paras. 22–23).",
+        "the MA, centralized data collection.",
     ),
     "TG": (
         "Togo: CAP project",
         D(2022, 9, 1),
         D(2024, 6, 30),
         "Structural changes for compliance: MA and SA capacity, CITES data, NDFs for ten key species, "
-        "captive-breeding standards, law enforcement (SC78 Doc., paras. 24–25 and 34).",
+        "captive-breeding standards, law enforcement.",
     ),
     "VN": (
         "Viet Nam: compliance support within the capacity-building project",
         D(2024, 1, 1),
         D(2025, 12, 31),
         "Complete the National Ivory and Rhino Action Plan, build enforcement capacity and plan an "
-        "e-permitting system (SC78 Doc., paras. 26–27).",
+        "e-permitting system.",
     ),
 }
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cap_portal.exports import sheet_append
 from cases.models import Recommendation
 
 from .choices import ActivityStatus, AreaOfConcern, Priority, ResponsibleEntity
@@ -105,11 +106,11 @@ def workplan_workbook(workplan: Workplan | None) -> bytes:
         rows["Indicators"] = list(workplan.indicators.select_related("activity").order_by("name", "pk"))
     for name in SHEETS:
         sheet = book.create_sheet(name)
-        sheet.append([c.header for c in columns[name]])
+        sheet_append(sheet, [c.header for c in columns[name]])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for obj in rows[name]:
-            sheet.append([_cell_value(obj, c) for c in columns[name]])
+            sheet_append(sheet, [_cell_value(obj, c) for c in columns[name]])
         for index, column in enumerate(columns[name], start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = 14 if column.kind in ("date", "int", "decimal") else 28
@@ -125,15 +126,18 @@ def workplan_workbook(workplan: Workplan | None) -> bytes:
                 validation.add(f"{letter}2:{letter}1000")
         sheet.freeze_panes = "A2"
     info = book.create_sheet("Instructions")
-    info.append([_("Fill one row per activity, milestone and indicator. Dates as YYYY-MM-DD.")])
-    info.append(
-        [_("Importing replaces the plan of the draft version; nothing is written if any cell is wrong.")]
+    sheet_append(info, [_("Fill one row per activity, milestone and indicator. Dates as YYYY-MM-DD.")])
+    sheet_append(
+        info,
+        [_("Importing replaces the plan of the draft version; nothing is written if any cell is wrong.")],
     )
-    info.append([])
+    sheet_append(info, [])
     for name in SHEETS:
         for column in columns[name]:
             if column.choices is not None:
-                info.append([name, column.header] + [f"{v} = {label}" for v, label in column.choices.choices])
+                sheet_append(
+                    info, [name, column.header] + [f"{v} = {label}" for v, label in column.choices.choices]
+                )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -196,27 +196,34 @@ def activity_takes_progress(update, **_context) -> None:
     activity.save(update_fields=["status", "percent_complete", "actual_start", "actual_end", "updated"])
 
 
-PROGRESS_REVIEW = Workflow(
-    model="workplans.ProgressUpdate",
-    field="review_status",
-    transitions=(
+def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effect=None, guards=()):
+    """The two steps of a review by a case manager (progress updates, deliverables, results):
+    accept (with the record's ``effect`` and ``guards``), or return with a comment."""
+    return (
         Transition(
             ReviewDecision.ACCEPT,
-            frozenset({ReviewStatus.SUBMITTED}),
+            from_states,
             ReviewStatus.ACCEPTED,
             CASE_MANAGER_ROLES,
             ReviewDecision.ACCEPT.label,
-            effect=activity_takes_progress,
+            effect=effect,
+            guards=guards,
         ),
         Transition(
             ReviewDecision.RETURN,
-            frozenset({ReviewStatus.SUBMITTED}),
+            from_states,
             ReviewStatus.RETURNED,
             CASE_MANAGER_ROLES,
             ReviewDecision.RETURN.label,
             comment_required=True,
         ),
-    ),
+    )
+
+
+PROGRESS_REVIEW = Workflow(
+    model="workplans.ProgressUpdate",
+    field="review_status",
+    transitions=review_transitions(effect=activity_takes_progress),
     record=record_review,
     state_field="review_status",
     role_message=_("Only a Secretariat case manager reviews progress updates."),
@@ -231,23 +238,7 @@ ANY_REVIEW_STATUS = frozenset(ReviewStatus.values)
 DELIVERABLE_REVIEW = Workflow(
     model="workplans.Deliverable",
     field="review_status",
-    transitions=(
-        Transition(
-            ReviewDecision.ACCEPT,
-            ANY_REVIEW_STATUS,
-            ReviewStatus.ACCEPTED,
-            CASE_MANAGER_ROLES,
-            ReviewDecision.ACCEPT.label,
-        ),
-        Transition(
-            ReviewDecision.RETURN,
-            ANY_REVIEW_STATUS,
-            ReviewStatus.RETURNED,
-            CASE_MANAGER_ROLES,
-            ReviewDecision.RETURN.label,
-            comment_required=True,
-        ),
-    ),
+    transitions=review_transitions(ANY_REVIEW_STATUS),
     record=record_review,
     role_message=_("Only a Secretariat case manager reviews deliverables."),
     comment_message=_("Say why: the comment is sent back with the deliverable."),

@@ -305,7 +305,6 @@ class LegalInstrumentViewSet(BaseModelViewSet):
     queryset = LegalInstrument.objects.for_table()
     serializer_class = LegalInstrumentSerializer
     filterset_class = LegalInstrumentFilterSet
-    require_if_match = True
     extra_action_access = {"figures": Action.VIEW}
 
     def get_serializer_class(self):
@@ -373,7 +372,6 @@ class BudgetLineViewSet(BaseModelViewSet):
     queryset = BudgetLine.objects.all()
     serializer_class = BudgetLineSerializer
     filterset_class = BudgetLineFilterSet
-    require_if_match = True
     extra_action_access = {"table": Action.VIEW, "export": Action.VIEW}
 
     def get_queryset(self):

@@ -1,10 +1,38 @@
+import re
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cap_portal.access import Action
 
+# C0 control characters (and DEL) other than tab, newline and carriage return: no stored text needs
+# them, and exports and documents cannot hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-class BaseModelSerializer(serializers.ModelSerializer):
+
+def refuse_control_characters(value):
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise serializers.ValidationError(
+            _("Control characters are not allowed (only tab and new line)."), code="control_characters"
+        )
+
+
+class PlainTextMixin:
+    """Every text field of the serializer refuses control characters (400 naming the field)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField) and refuse_control_characters not in field.validators:
+                field.validators.append(refuse_control_characters)
+        return fields
+
+
+class PlainTextSerializer(PlainTextMixin, serializers.Serializer):
+    """The base of the API's input serializers that are not model serializers."""
+
+
+class BaseModelSerializer(PlainTextMixin, serializers.ModelSerializer):
     """Restricts related-object choices to what the user may see, and refuses to write an
     object into a Party the user may not write to (400 naming the field)."""
 

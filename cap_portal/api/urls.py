@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from budgets.api.views import routes as funding_routes
 from cases.api.urls import routes as case_routes
+from decisions.api.urls import routes as decision_routes
 from parties.api.urls import routes as party_routes
 from reports.api.urls import routes as report_routes
 from workplans.api.urls import routes as workplan_routes
@@ -18,6 +19,7 @@ for prefix, viewset, basename in [
     *workplan_routes,
     *funding_routes,
     *report_routes,
+    *decision_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 

@@ -14,6 +14,7 @@ from cap_portal.history import history_entries
 from cap_portal.workflow import transition_take, workflow_for
 
 from .permissions import PolicyPermission
+from .serializers import PlainTextSerializer
 
 
 class HistoryChangeSerializer(serializers.Serializer):
@@ -43,8 +44,8 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     - a role that may never take the action (or workflow step, ``extra_action_roles``) gets 403;
     - writes go through services (the generic ones unless a viewset names its own); a Django
       ``ValidationError`` they raise answers 400 naming the field (``cap_portal.api.exceptions``);
-    - detail responses carry an ETag; a write with a stale If-Match answers 412, and where
-      ``require_if_match`` is set, a write without If-Match answers 428.
+    - detail responses carry an ETag; every update and delete must carry If-Match with it: 428
+      without, 412 when the object changed since (no lost update, whoever else edits it).
     """
 
     permission_classes = [PolicyPermission]
@@ -53,8 +54,6 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     # Workflow steps name the roles that may ever take them (from the workflow table): any other
     # role answers 403 before the object is looked up; the service checks the object's Party.
     extra_action_roles: dict[str, frozenset] = {}
-    # Records edited by several people at once (workplans, budgets, reports) insist on If-Match.
-    require_if_match = False
 
     def get_model(self):
         return self.queryset.model
@@ -96,9 +95,7 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         """Lock the row and compare its version with If-Match (inside the caller's transaction)."""
         header = self.request.headers.get("If-Match")
         if header is None:
-            if self.require_if_match:
-                raise PreconditionRequired()
-            return instance
+            raise PreconditionRequired()
         current = type(instance).objects.select_for_update().get(pk=instance.pk)
         if not if_match_satisfied(header, current):
             raise PreconditionFailed()
@@ -118,8 +115,13 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         self._object_for_etag = serializer.instance
 
     @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        # The version first: a delete without If-Match is 428 before any rule about the record.
+        self.perform_destroy(self.lock_and_check_version(self.get_object()))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @transaction.atomic
     def perform_destroy(self, instance):
-        instance = self.lock_and_check_version(instance)
         try:
             with transaction.atomic():
                 services.object_delete(instance=instance, user=self.request.user)
@@ -131,7 +133,7 @@ class BaseModelViewSet(viewsets.ModelViewSet):
             ) from error
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(PlainTextSerializer):
     """A workflow step's input: the comment (workflows with more inputs extend it)."""
 
     comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workplans",
     "budgets",
     "reports",
+    "decisions",
     "portfolio",
     "sampledata",
 ]
@@ -65,6 +66,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cap_portal.urls"
+
+# The history's change reason is the workflow comment, kept whole (a text column, not 100 characters).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 TEMPLATES = [
     {
@@ -175,11 +179,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CAP Portal <cap-port
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------
-# With REDIS_URL, tasks go to a Redis-backed worker. Without it (the embedded default) they run
-# in-process, so the portal needs no external service.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# With REDIS_URL, tasks go to a Redis-backed worker. Without it (the embedded default) they go to
+# a worker too, through kombu's filesystem transport: messages are files under CELERY_BROKER_DIR,
+# so the portal needs no external service and the web process only enqueues (runportal starts
+# the worker). The worker reports progress in the database; no result backend is needed.
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / "var" / "celery")))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -189,8 +196,26 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a worker took but never acknowledged (the worker died) goes back to the queue after
-# this many seconds: longer than the longest task's time limit.
+# this many seconds. The rule: visibility timeout > every hard time limit (CELERY_TASK_TIME_LIMIT
+# and the render task's RENDER_TASK_TIME_LIMIT below), or a message still being worked on would be
+# handed to a second worker (tests/reports/test_reports_durable_jobs.py asserts it). A dead worker's
+# render is noticed much sooner by its heartbeat (RENDER_STALL_AFTER, reports.reap_stalled_renders).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+if not REDIS_URL:
+    # One folder for the queue (producers write, the worker reads the same files), one for the
+    # exchange tables that broadcasts (worker ping, /healthz) need; created by cap_portal.celery.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+            "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+            "control_folder": str(CELERY_BROKER_DIR / "control"),
+            "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+            "store_processed": False,
+            "polling_interval": 0.5,  # seconds between looks at the folder: progress starts promptly
+        }
+    )
+# runportal's worker runs beat in-process; its schedule file lives beside the queue.
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_BROKER_DIR / "celerybeat-schedule")
 # Optional prefix on every Redis key of the broker, the result store and the cache, so that two
 # portals (or two test runs) can share one Redis database without touching each other's keys.
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="")
@@ -202,7 +227,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminder e-mails before and after due dates (portfolio.reminders), every morning.
     "send-reminders": {"task": "portfolio.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # Render jobs whose worker died: re-queued once, then failed (reports.services.render_reap_stalled).
+    "reap-stalled-renders": {
+        "task": "reports.reap_stalled_renders",
+        "schedule": env.float("RENDER_REAP_EVERY", default=60.0),
+    },
 }
+# Render jobs (reports.tasks.render_report): bounded time limits (a 185-Party report renders in
+# well under them, see docs/reports.md); the worker refreshes the job's heartbeat_at every
+# RENDER_HEARTBEAT_INTERVAL seconds, and a running job without a heartbeat for RENDER_STALL_AFTER
+# seconds has lost its worker. Keep RENDER_HEARTBEAT_INTERVAL well below RENDER_STALL_AFTER.
+RENDER_TASK_SOFT_TIME_LIMIT = 10 * 60
+RENDER_TASK_TIME_LIMIT = 11 * 60
+RENDER_HEARTBEAT_INTERVAL = env.float("RENDER_HEARTBEAT_INTERVAL", default=20.0)
+RENDER_STALL_AFTER = env.int("RENDER_STALL_AFTER", default=120)
 # Days before and after a due date (progress update, milestone, agreement end) when a reminder
 # goes out; a run that missed a day catches up within REMINDER_CATCH_UP_DAYS.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 3])

@@ -1,4 +1,4 @@
-"""The embedded default: DEBUG on, SQLite, in-process tasks, e-mail on the console."""
+"""The embedded default: DEBUG on, SQLite, a worker on the filesystem broker, e-mail on the console."""
 
 from .base import *  # noqa: F401,F403
 from .base import env

@@ -1,6 +1,7 @@
 """Tests: base settings with a fast hasher. CI sets DATABASE_URL and REDIS_URL to real services."""
 
 import os
+import tempfile
 import uuid
 
 # Each test run, and within it each pytest-xdist worker (which has its own test database), keeps
@@ -8,6 +9,8 @@ import uuid
 # and so the prefix. A test empties only its own keys and a worker only takes its own tasks.
 _RUN = os.environ.setdefault("CAP_TEST_RUN", uuid.uuid4().hex[:12])
 os.environ["REDIS_KEY_PREFIX"] = f"cap-test-{_RUN}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:"
+# Without Redis the broker is a folder: the tests' own, never the var/celery of a running portal.
+os.environ.setdefault("CELERY_BROKER_DIR", os.path.join(tempfile.gettempdir(), f"cap-test-celery-{_RUN}"))
 
 from .base import *  # noqa: E402,F401,F403
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cap_portal.api.serializers import BaseModelSerializer
+from cap_portal.api.serializers import BaseModelSerializer, PlainTextSerializer
 from parties.api.serializers import PartyRelatedField
 
 from ..choices import CapStage, SelectionDecision
@@ -15,6 +15,7 @@ from ..models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
@@ -186,7 +187,7 @@ class CapCaseSerializer(BaseModelSerializer):
         read_only_fields = ["stage"]
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(PlainTextSerializer):
     to_stage = serializers.ChoiceField(choices=CapStage.choices)
     reason = serializers.CharField(help_text=_("Why the CAP case moves to this stage."))
 
@@ -236,12 +237,12 @@ class EligibilityAssessmentSerializer(BaseModelSerializer):
         ]
 
 
-class DecisionRequestSerializer(serializers.Serializer):
+class DecisionRequestSerializer(PlainTextSerializer):
     decision = serializers.ChoiceField(choices=SelectionDecision.choices)
     reason = serializers.CharField(help_text=_("The reasons for the decision."))
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(PlainTextSerializer):
     points = serializers.IntegerField()
     text = serializers.CharField()
 
@@ -295,3 +296,43 @@ class StakeholderSerializer(BaseModelSerializer):
             "is_illustrative",
             *TIMESTAMPS,
         ]
+
+
+class ResultSerializer(BaseModelSerializer):
+    party = serializers.CharField(source="cap_case.party.code", read_only=True)
+    submitted_by = serializers.CharField(
+        source="submitted_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.get_username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "cap_case",
+            "party",
+            "title",
+            "description",
+            "achieved_on",
+            "activities",
+            "recommendations",
+            "compliance_cases",
+            "progress_rating",
+            "document_reference",
+            "notification",
+            "species",
+            "quota",
+            "quota_unit",
+            "is_example",
+            "review_status",
+            "submitted_by",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+            "is_illustrative",
+            *TIMESTAMPS,
+        ]
+        # The review changes only through the accept and return actions.
+        read_only_fields = ["review_status", "reviewed_at", "review_comment"]

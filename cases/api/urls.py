@@ -12,4 +12,5 @@ routes = [
     ("eligibility-assessments", views.EligibilityAssessmentViewSet, "eligibilityassessment"),
     ("missions", views.TechnicalMissionViewSet, "mission"),
     ("stakeholders", views.StakeholderViewSet, "stakeholder"),
+    ("results", views.ResultViewSet, "result"),
 ]

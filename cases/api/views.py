@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -6,6 +7,7 @@ from rest_framework.response import Response
 
 from cap_portal.access import Action
 from cap_portal.api.viewsets import BaseModelViewSet, WorkflowStepsMixin
+from workplans.choices import ReviewDecision
 
 from ..filtersets import (
     CapCaseFilterSet,
@@ -16,6 +18,7 @@ from ..filtersets import (
     MeetingFilterSet,
     ProgressRatingFilterSet,
     RecommendationFilterSet,
+    ResultFilterSet,
     StakeholderFilterSet,
     TechnicalMissionFilterSet,
 )
@@ -29,11 +32,12 @@ from ..models import (
     Meeting,
     ProgressRating,
     Recommendation,
+    Result,
     Stakeholder,
     TechnicalMission,
 )
 from ..selectors import candidate_ranking
-from ..services import cap_case_step, eligibility_decide
+from ..services import cap_case_step, eligibility_decide, result_change, result_delete, result_record
 from .serializers import (
     CapCaseSerializer,
     ComplianceCaseSerializer,
@@ -45,6 +49,7 @@ from .serializers import (
     ProgressRatingSerializer,
     RankedCandidateSerializer,
     RecommendationSerializer,
+    ResultSerializer,
     StakeholderSerializer,
     TechnicalMissionSerializer,
     TransitionRequestSerializer,
@@ -181,3 +186,53 @@ class StakeholderViewSet(BaseModelViewSet):
     queryset = Stakeholder.objects.select_related("cap_case__party")
     serializer_class = StakeholderSerializer
     filterset_class = StakeholderFilterSet
+
+
+# Business rules checked by the model and the services, documented for the API schema.
+@extend_validation_errors(["invalid"], field_name="activities", methods=["post", "put", "patch"])
+@extend_validation_errors(["invalid"], field_name="recommendations", methods=["post", "put", "patch"])
+@extend_validation_errors(["invalid"], field_name="compliance_cases", methods=["post", "put", "patch"])
+@extend_validation_errors(["invalid"], field_name="review_status", methods=["put", "patch", "delete"])
+@extend_validation_errors(
+    ["invalid"], field_name="review_status", actions=["accept", "return_"], methods=["post"]
+)
+@extend_validation_errors(["invalid"], field_name="comment", actions=["return_"], methods=["post"])
+class ResultViewSet(WorkflowStepsMixin, BaseModelViewSet):
+    """Results of CAP cases (what was achieved, the evidence, what it answers); a case manager
+    other than the submitter ``accept``s a result, or ``return``s it with a comment."""
+
+    queryset = Result.objects.select_related(
+        "cap_case__party", "submitted_by", "reviewed_by"
+    ).prefetch_related("activities", "recommendations", "compliance_cases")
+    serializer_class = ResultSerializer
+    filterset_class = ResultFilterSet
+    extra_action_access = {"accept": Action.VIEW, "return_": Action.VIEW}
+    workflow_steps = {"accept": ReviewDecision.ACCEPT, "return_": ReviewDecision.RETURN}
+
+    def perform_create(self, serializer):
+        serializer.instance = result_record(user=self.request.user, data=dict(serializer.validated_data))
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        serializer.instance = result_change(
+            result=self.lock_and_check_version(serializer.instance),
+            user=self.request.user,
+            data=dict(serializer.validated_data),
+        )
+        self._object_for_etag = serializer.instance
+
+    def perform_destroy(self, instance):
+        # The base ``destroy`` has locked the row and checked If-Match.
+        result_delete(result=instance, user=self.request.user)
+
+    @extend_schema(responses=ResultSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the result: it counts from now on (a case manager other than the submitter)."""
+        return self.take_step(request, ReviewDecision.ACCEPT)
+
+    @extend_schema(responses=ResultSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Return the result to whoever submitted it, with a comment (case manager)."""
+        return self.take_step(request, ReviewDecision.RETURN)

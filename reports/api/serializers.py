@@ -35,8 +35,21 @@ class ReportSectionSerializer(BaseModelSerializer):
 
     class Meta:
         model = ReportSection
-        fields = ["id", "report", "kind", "party", "order", "title", "body", "is_edited", "updated"]
-        read_only_fields = ["report", "kind", "order", "is_edited"]
+        fields = [
+            "id",
+            "report",
+            "kind",
+            "party",
+            "order",
+            "title",
+            "narrative",
+            "is_carried",
+            "carried_from",
+            "body",
+            "is_edited",
+            "updated",
+        ]
+        read_only_fields = ["report", "kind", "order", "is_carried", "carried_from", "is_edited"]
 
     def get_party(self, obj) -> str | None:
         return str(obj.party.code) if obj.party_id else None
@@ -111,8 +124,21 @@ class ReportRenderSerializer(BaseModelSerializer):
         read_only_fields = fields
 
     def get_version(self, obj) -> dict | None:
+        """The version the job produced: its files, and what the versions list shows of it (the
+        report page adds the row when the job is done, without a reload)."""
         version = getattr(obj, "version", None) if obj.state == "done" else None
-        return _file_urls(version, self.context.get("request"))
+        urls = _file_urls(version, self.context.get("request"))
+        if urls is None:
+            return None
+        author = version.author
+        return {
+            **urls,
+            "rendered_at": serializers.DateTimeField().to_representation(version.rendered_at),
+            "as_of": version.as_of.isoformat(),
+            "page_count": version.page_count,
+            "sha256": version.sha256,
+            "author": author.get_full_name() or author.get_username(),
+        }
 
 
 class RenderRequestSerializer(serializers.Serializer):

@@ -42,7 +42,6 @@ class ReportViewSet(WorkflowStepsMixin, BaseModelViewSet):
     filterset_class = ReportFilterSet
     extra_action_access = {"render": Action.CHANGE, "finalise": Action.CHANGE, "recompose": Action.CHANGE}
     workflow_steps = {"finalise": FINALISE}
-    require_if_match = True  # several case managers edit the same report
 
     def perform_create(self, serializer):
         serializer.instance = services.report_create(
@@ -66,14 +65,16 @@ class ReportViewSet(WorkflowStepsMixin, BaseModelViewSet):
     @extend_schema(request=RenderRequestSerializer, responses={202: ReportRenderSerializer})
     @action(detail=True, methods=["post"])
     def render(self, request, pk=None):
-        """Queue a render of the report (from the data, or from a stored version's snapshot)."""
+        """Queue a render of the report (from the data, or from a stored version's snapshot; a final
+        report always from its latest version's). While a render of the report is queued or
+        running, answers that job instead of queuing another."""
         report = self.get_object()
         body = RenderRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = services.report_render_request(
             report=report, user=request.user, source_version=body.validated_data.get("source_version")
         )
-        job.refresh_from_db()  # in the embedded default the job has run already
+        job.refresh_from_db()  # where tasks run in-process (the tests) the job has run already
         return Response(
             ReportRenderSerializer(job, context=self.get_serializer_context()).data,
             status=status.HTTP_202_ACCEPTED,
@@ -106,10 +107,14 @@ class ReportSectionViewSet(BaseModelViewSet):
     def create(self, request, *args, **kwargs):
         raise MethodNotAllowed(request.method)
 
+    @transaction.atomic
     def perform_update(self, serializer):
         serializer.instance = services.section_update(
-            section=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+            section=self.lock_and_check_version(serializer.instance),
+            user=self.request.user,
+            data=dict(serializer.validated_data),
         )
+        self._object_for_etag = serializer.instance
 
     @extend_schema(request=None, responses=ReportSectionSerializer)
     @action(detail=True, methods=["post"])
@@ -125,7 +130,7 @@ class ReportRenderViewSet(BaseModelViewSet):
     """Render jobs: state (queued, running, done, failed), percentage and message; a failed job
     can be retried (a new job, 202)."""
 
-    queryset = ReportRender.objects.select_related("requested_by", "version")
+    queryset = ReportRender.objects.select_related("requested_by", "version", "version__author")
     serializer_class = ReportRenderSerializer
     filterset_class = ReportRenderFilterSet
     http_method_names = ["get", "post", "head", "options"]

@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.utils import numberformat
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from ..choices import SectionKind
 
@@ -123,8 +125,27 @@ def compose(kind: str, context: ComposeContext) -> Composition:
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def format_date(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+# The conventions of CITES documents in each language (not Django's locale formats, which give
+# "Feb. 3, 2025" in English and group Spanish thousands with a space): day before month, "de" in
+# Spanish, "1er" in French; thousands grouped by a comma (en), a no-break space (fr) or a period
+# (es, as CITES's Spanish documents write "USD 100.000").
+_DATE_PATTERNS = {"es": (r"j \d\e F \d\e Y", r"j \d\e F")}
+_NUMBER_SEPARATORS = {"en": (".", ","), "fr": (",", "\u00a0"), "es": (",", ".")}
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _day(day: datetime.date) -> str:
+    return "1er" if day.day == 1 and _language() == "fr" else str(day.day)
+
+
+def format_date(day: datetime.date, *, year: bool = True) -> str:
+    """ "3 February 2025", "1er février 2025", "3 de febrero de 2025" in the active language."""
+    full, day_month = _DATE_PATTERNS.get(_language(), ("j F Y", "j F"))
+    text = date_format(day, full if year else day_month)
+    return _day(day) + text[len(str(day.day)) :]
 
 
 def format_range(start: datetime.date, end: datetime.date) -> str:
@@ -132,10 +153,30 @@ def format_range(start: datetime.date, end: datetime.date) -> str:
     if start == end:
         return format_date(start)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{format_date(end)}"
+        return f"{_day(start)}-{format_date(end)}"
     if start.year == end.year:
-        return f"{date_format(start, 'j F')}-{format_date(end)}"
+        return f"{format_date(start, year=False)}-{format_date(end)}"
     return f"{format_date(start)}-{format_date(end)}"
+
+
+def format_number(value, decimal_pos: int | None = None) -> str:
+    """A number in the active language's document convention: "1,234.56", "1 234,56", "1.234,56".
+    ``value`` may be a Decimal, an int, a float or the string of a snapshot."""
+    decimal_sep, thousand_sep = _NUMBER_SEPARATORS.get(_language(), _NUMBER_SEPARATORS["en"])
+    number = Decimal(str(value)) if isinstance(value, str) else value
+    return numberformat.format(
+        number,
+        decimal_sep,
+        decimal_pos=decimal_pos,
+        grouping=3,
+        thousand_sep=thousand_sep,
+        force_grouping=True,
+    )
+
+
+def format_money(amount, currency: str = "USD") -> str:
+    """ "USD 595,000.00" ("USD 595 000,00" in French): the currency, then the amount to the cent."""
+    return f"{currency}\u00a0{format_number(amount, 2)}" if currency else format_number(amount, 2)
 
 
 def join_list(items: list[str]) -> str:
@@ -146,6 +187,25 @@ def join_list(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+# English names that take "the" in running text ("the European Union", "the Lao People's
+# Democratic Republic"); other languages are written as recorded.
+_THE_WORDS = ("Republic", "Kingdom", "Union", "States", "Islands", "Federation", "Netherlands", "Philippines")
+
+
+def named(name: str) -> str:
+    """A Party's or donor's name as it reads inside an English sentence."""
+    name = str(name)
+    if (get_language() or "en").startswith("en") and any(word in name for word in _THE_WORDS):
+        if not name.startswith("the "):
+            return f"the {name}"
+    return name
+
+
+def names(items) -> str:
+    """Names joined as a list, each as it reads inside a sentence."""
+    return join_list([named(item) for item in items])
 
 
 def paragraphs(*parts: str) -> str:

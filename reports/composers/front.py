@@ -11,7 +11,7 @@ from .base import (
     K,
     composer,
     format_date,
-    join_list,
+    names,
     paragraphs,
 )
 
@@ -44,22 +44,22 @@ def compose_background(context: ComposeContext) -> Composition:
 
 @composer(K.IMPLEMENTATION)
 def compose_implementation(context: ComposeContext) -> Composition:
-    names = [party.name for party in context.parties]
+    parties = [party.name for party in context.parties]
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     donors = [row["donor"] for row in budget["donors"]] if budget and budget.get("donors") else []
-    if names:
+    if parties:
         support = gettext("The Secretariat is currently providing CAP support to %(parties)s.") % {
-            "parties": join_list(names)
+            "parties": names(parties)
         }
     else:
         support = gettext("No beneficiary Party is included in this report.")
     if donors:
         funding = gettext(
             "The implementation of the CAP was made possible thanks to the financial support of %(donors)s."
-        ) % {"donors": join_list(donors)}
+        ) % {"donors": names(donors)}
     else:
         funding = gettext("The donors of the CAP are not yet recorded in the portal.")
     as_of = gettext(
         "All information below is as of %(date)s and based on the latest updates provided by the Parties."
     ) % {"date": format_date(context.as_of)}
-    return Composition(paragraphs(funding, support, as_of), {"parties": len(names), "donors": donors})
+    return Composition(paragraphs(funding, support, as_of), {"parties": len(parties), "donors": donors})

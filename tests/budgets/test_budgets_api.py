@@ -273,7 +273,10 @@ def test_installment_received_before_transfer_is_refused(world, manager):
     installment = make_installment(world.own)
     url = reverse("api:installment-detail", kwargs={"pk": installment.pk})
     response = manager.patch(
-        url, {"transferred_on": "2024-03-10", "received_on": "2024-03-01"}, format="json"
+        url,
+        {"transferred_on": "2024-03-10", "received_on": "2024-03-01"},
+        format="json",
+        HTTP_IF_MATCH=manager.get(url)["ETag"],
     )
     assert response.status_code == 400
     assert _errors(response) == {"received_on"}
@@ -407,11 +410,15 @@ def test_expenditure_reads_back_reporter_and_document_address(world, api_client)
     url = reverse("api:expenditure-detail", kwargs={"pk": expenditure.pk})
     body = api_client.get(url).json()
     assert body["reported_by"] is None and body["document_url"] is None and "document" not in body
-    response = api_client.patch(url, {"description": "Venue and catering"}, format="json")
+    response = api_client.patch(
+        url, {"description": "Venue and catering"}, format="json", HTTP_IF_MATCH=api_client.get(url)["ETag"]
+    )
     assert response.status_code == 200
     assert response.json()["reported_by"] is None and response.json()["document_url"] is None
     Expenditure.objects.filter(pk=expenditure.pk).update(reported_by=world.users["ma_focal_point"])
-    response = api_client.patch(url, {"description": "Venue"}, format="json")
+    response = api_client.patch(
+        url, {"description": "Venue"}, format="json", HTTP_IF_MATCH=api_client.get(url)["ETag"]
+    )
     assert response.json()["reported_by"] == "ma_focal_point"
 
 

@@ -19,7 +19,7 @@ from tests.budgets.factories import (
     make_line,
     source_for,
 )
-from tests.mixins import ALL, NONE, OWN, ROLES, UIViewTestCases
+from tests.mixins import ALL, NONE, OWN, ROLES, UIViewTestCases, expected_status
 from tests.workplans.factories import ActivityFactory, cap_case_for, make_workplan
 from workplans.choices import WorkplanStatus
 
@@ -41,12 +41,6 @@ PARTY_WRITERS = {
 }
 
 
-def expected_status(rule: str, target: str) -> int:
-    if rule == ALL or (rule == OWN and target == "own"):
-        return 200
-    return 404 if rule == OWN else 403
-
-
 def login(client, world, role):
     if world.users[role] is not None:
         client.force_login(world.users[role])
@@ -62,14 +56,43 @@ def edit_version(client, url) -> str:
     return client.get(url).context["form"]["edit_version"].value()
 
 
-def check_add_page_access(client, world, role, target, url_for):
-    """GET the add form: 200 when allowed, 404 for another Party's parent, 403 for a role that may
-    never add; anonymous users are sent to sign in."""
-    url = url_for(world.party(target))
+class EditForm(UIViewTestCases.Edit):
+    """The edit form ``budgets:<url_name>_edit`` of the records ``make(party)`` makes."""
+
+    url_name: str
+    make = None
+
+    def make_object(self, party):
+        return type(self).make(party)
+
+    def edit_url(self, obj):
+        return reverse(f"budgets:{self.url_name}_edit", kwargs={"pk": obj.pk})
+
+
+# The add forms of records added under a parent: the parent of a Party's record, who may add.
+ADD_PAGES = {
+    "instrument_add": (cap_case_for, CASE_MANAGER_ONLY),
+    "extension_add": (instrument_for, CASE_MANAGER_ONLY),
+    "installment_add": (instrument_for, CASE_MANAGER_ONLY),
+    "budgetline_add": (draft_workplan_for, PARTY_WRITERS),
+}
+
+
+@pytest.mark.parametrize("target", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ADD_PAGES)
+def test_add_page_access(page, role, target, world, client):
+    """GET an add form: 200 when allowed, 404 for another Party's parent, 403 for a role that may
+    never add; anonymous users are sent to sign in. Only case managers record agreements,
+    extensions and installments, for any Party; case managers and the Party's MA focal point add
+    to a draft budget (404 for another Party's workplan)."""
+    parent_for, rule = ADD_PAGES[page]
+    url = reverse(f"budgets:{page}", kwargs={"parent": parent_for(world.party(target)).pk})
     response = login(client, world, role).get(url)
     if role == "anonymous":
         assert response.status_code == 302 and "/login/" in response["Location"]
-    return response
+    else:
+        assert response.status_code == expected_status(rule[role], target)
 
 
 # --- funding agreements (legal instruments) -------------------------------------------------------
@@ -93,29 +116,8 @@ def instrument_data(party, **changes):
     return data
 
 
-class TestInstrumentForm(UIViewTestCases.Edit):
-    model = LegalInstrument
-
-    def make_object(self, party):
-        return make_instrument(party)
-
-    def edit_url(self, obj):
-        return reverse("budgets:instrument_edit", kwargs={"pk": obj.pk})
-
-
-@pytest.mark.parametrize("target", ["own", "other"])
-@pytest.mark.parametrize("role", ROLES)
-def test_instrument_add_page_access(role, target, world, client):
-    """Only case managers record agreements, for any Party; every other role gets 403."""
-    response = check_add_page_access(
-        client,
-        world,
-        role,
-        target,
-        lambda party: reverse("budgets:instrument_add", kwargs={"parent": cap_case_for(party).pk}),
-    )
-    if role != "anonymous":
-        assert response.status_code == expected_status(CASE_MANAGER_ONLY[role], target)
+class TestInstrumentForm(EditForm):
+    model, url_name, make = LegalInstrument, "instrument", staticmethod(make_instrument)
 
 
 def test_case_manager_records_an_agreement(world, client):
@@ -193,28 +195,8 @@ def test_case_manager_deletes_an_agreement(world, client):
 # --- no-cost extensions ---------------------------------------------------------------------------
 
 
-class TestExtensionForm(UIViewTestCases.Edit):
-    model = NoCostExtension
-
-    def make_object(self, party):
-        return make_extension(party)
-
-    def edit_url(self, obj):
-        return reverse("budgets:extension_edit", kwargs={"pk": obj.pk})
-
-
-@pytest.mark.parametrize("target", ["own", "other"])
-@pytest.mark.parametrize("role", ROLES)
-def test_extension_add_page_access(role, target, world, client):
-    response = check_add_page_access(
-        client,
-        world,
-        role,
-        target,
-        lambda party: reverse("budgets:extension_add", kwargs={"parent": instrument_for(party).pk}),
-    )
-    if role != "anonymous":
-        assert response.status_code == expected_status(CASE_MANAGER_ONLY[role], target)
+class TestExtensionForm(EditForm):
+    model, url_name, make = NoCostExtension, "extension", staticmethod(make_extension)
 
 
 def test_case_manager_grants_an_extension(world, client):
@@ -261,28 +243,8 @@ def test_case_manager_corrects_an_extension(world, client):
 # --- installments ----------------------------------------------------------------------------------
 
 
-class TestInstallmentForm(UIViewTestCases.Edit):
-    model = Installment
-
-    def make_object(self, party):
-        return make_installment(party)
-
-    def edit_url(self, obj):
-        return reverse("budgets:installment_edit", kwargs={"pk": obj.pk})
-
-
-@pytest.mark.parametrize("target", ["own", "other"])
-@pytest.mark.parametrize("role", ROLES)
-def test_installment_add_page_access(role, target, world, client):
-    response = check_add_page_access(
-        client,
-        world,
-        role,
-        target,
-        lambda party: reverse("budgets:installment_add", kwargs={"parent": instrument_for(party).pk}),
-    )
-    if role != "anonymous":
-        assert response.status_code == expected_status(CASE_MANAGER_ONLY[role], target)
+class TestInstallmentForm(EditForm):
+    model, url_name, make = Installment, "installment", staticmethod(make_installment)
 
 
 def installment_data(party, **changes):
@@ -361,30 +323,8 @@ def test_case_manager_records_receipt_of_an_installment(world, client):
 # --- budget lines ----------------------------------------------------------------------------------
 
 
-class TestBudgetLineForm(UIViewTestCases.Edit):
-    model = BudgetLine
-
-    def make_object(self, party):
-        return make_line(party)
-
-    def edit_url(self, obj):
-        return reverse("budgets:budgetline_edit", kwargs={"pk": obj.pk})
-
-
-@pytest.mark.parametrize("target", ["own", "other"])
-@pytest.mark.parametrize("role", ROLES)
-def test_budget_line_add_page_access(role, target, world, client):
-    """Case managers and the Party's MA focal point add to a draft budget (404 for another Party's
-    workplan); other roles get 403."""
-    response = check_add_page_access(
-        client,
-        world,
-        role,
-        target,
-        lambda party: reverse("budgets:budgetline_add", kwargs={"parent": draft_workplan_for(party).pk}),
-    )
-    if role != "anonymous":
-        assert response.status_code == expected_status(PARTY_WRITERS[role], target)
+class TestBudgetLineForm(EditForm):
+    model, url_name, make = BudgetLine, "budgetline", staticmethod(make_line)
 
 
 def line_data(party, **changes):
@@ -485,14 +425,8 @@ def test_ma_focal_point_edits_and_deletes_own_budget_line(world, client):
 # --- expenditure ----------------------------------------------------------------------------------
 
 
-class TestExpenditureForm(UIViewTestCases.Edit):
-    model = Expenditure
-
-    def make_object(self, party):
-        return make_expenditure(party)
-
-    def edit_url(self, obj):
-        return reverse("budgets:expenditure_edit", kwargs={"pk": obj.pk})
+class TestExpenditureForm(EditForm):
+    model, url_name, make = Expenditure, "expenditure", staticmethod(make_expenditure)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from tests.budgets.factories import instrument_for
-from tests.workplans.factories import ActivityFactory, IndicatorFactory, cap_case_for, make_workplan
+from tests.workplans.factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    activity_form_data,
+    cap_case_for,
+    make_workplan,
+)
 from workplans.models import Activity
 
 pytestmark = pytest.mark.django_db
@@ -101,17 +107,7 @@ def test_a_saved_part_returns_to_its_workplan_and_an_edit_cancels_to_it(world, c
     """Plan parts return to the workplan page after saving, and so does cancelling an edit."""
     plan = make_workplan(world.own)
     client.force_login(world.users["ma_focal_point"])
-    data = {
-        "code": "L1",
-        "title": "Revise the wildlife law",
-        "area": "legislative",
-        "priority": "high",
-        "responsible_entity": "consultant",
-        "planned_start": "2024-02-01",
-        "planned_end": "2024-12-31",
-        "status": "not_started",
-        "percent_complete": "0",
-    }
+    data = activity_form_data()
     response = client.post(reverse("workplans:activity_add", kwargs={"parent": plan.pk}), data)
     assert response.status_code == 302, response.context["form"].errors
     assert response["Location"] == plan.get_absolute_url()

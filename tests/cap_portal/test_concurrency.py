@@ -3,9 +3,9 @@
 import threading
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
-from parties.api.views import ContactViewSet
 from parties.models import Contact
 from tests.factories import ContactFactory
 
@@ -36,16 +36,51 @@ def test_detail_carries_etag_and_stale_if_match_is_412(world, api_client):
     assert api_client.delete(url, HTTP_IF_MATCH=ok["ETag"]).status_code == 204
 
 
+def _writable_routes():
+    """(basename, model label) of every API route that takes PATCH or DELETE on one object."""
+    from cap_portal.api.urls import router
+
+    routes = []
+    for _prefix, viewset, basename in router.registry:
+        methods = set(viewset.http_method_names)
+        if (
+            hasattr(viewset, "partial_update")
+            and "patch" in methods
+            or hasattr(viewset, "destroy")
+            and "delete" in methods
+        ):
+            routes.append(pytest.param(basename, viewset.queryset.model._meta.label, id=basename))
+    return routes
+
+
+WRITABLE_ROUTES = _writable_routes()
+
+
+def test_every_writable_resource_is_checked():
+    """Of the 30-odd resources that take PATCH, every one is in the If-Match test below."""
+    assert len(WRITABLE_ROUTES) >= 25
+
+
 @pytest.mark.django_db
-def test_if_match_required_where_declared(world, api_client, monkeypatch):
-    """A viewset that requires If-Match answers 428 to a write without it."""
-    monkeypatch.setattr(ContactViewSet, "require_if_match", True)
-    contact = ContactFactory(party=world.own, position="Officer")
+@pytest.mark.parametrize("basename,label", WRITABLE_ROUTES)
+def test_every_update_and_delete_requires_if_match(basename, label, world, api_client):
+    """Without If-Match every update and delete answers 428 and writes nothing; the role that may
+    write is the case manager, or (for Party records) also the focal point."""
+    from tests.performance.test_query_budgets import MAKERS
+
+    obj = MAKERS[label](world)
+    model = type(obj)
+    before = model.objects.filter(pk=obj.pk).values().get()
     api_client.force_login(world.users["case_manager"])
-    response = api_client.patch(f"/api/v1/contacts/{contact.pk}/", {"position": "X"}, format="json")
-    assert response.status_code == 428
-    contact.refresh_from_db()
-    assert contact.position == "Officer"
+    url = reverse(
+        f"api:{basename}-detail", args=[getattr(obj, "code", None) if basename == "party" else obj.pk]
+    )
+    answers = {api_client.patch(url, {}, format="json").status_code, api_client.delete(url).status_code}
+    # 428 for each method the case manager may use here; 403/405 where no one may (read-only
+    # resources, records only the system writes).
+    assert 428 in answers, answers
+    assert answers <= {428, 403, 405}, answers
+    assert model.objects.filter(pk=obj.pk).values().get() == before
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -97,7 +132,10 @@ def test_history_endpoint_lists_who_changed_what(world, api_client):
     api_client.force_login(world.users["ma_focal_point"])
     created = api_client.post("/api/v1/contacts/", {"party": "TG", "name": "Ama", "position": "Officer"})
     url = f"/api/v1/contacts/{created.json()['id']}/"
-    api_client.patch(url, {"position": "Director"}, format="json")
+    etag = api_client.get(url)["ETag"]
+    assert (
+        api_client.patch(url, {"position": "Director"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    )
     history = api_client.get(url + "history/").json()
     assert [entry["action"] for entry in history] == ["changed", "created"]
     assert history[0]["user"] == "ma_focal_point"

@@ -8,7 +8,11 @@ funding agreements); ``tests/fixtures/sample_9a054f4.json`` is what that code re
 The test copies the database to a temporary directory, runs the *current* ``manage.py migrate``
 on it in a subprocess (SQLite, whatever database the test suite itself runs on; the test
 database of pytest-django is never touched), runs the same ``SNAPSHOT_SCRIPT`` with the current
-code in a second subprocess, and requires:
+code in a second subprocess, and requires what follows. On PostgreSQL (when the suite's
+``DATABASE_URL`` points at a server: skipped locally otherwise, required in CI) the test does the
+same on a new database of that server, first brought to the old state by ``LOAD_SCRIPT`` (the
+old migrations, the ones the fixture's ``django_migrations`` records, then the old rows copied
+table by table), so that today's migrations run on PostgreSQL as they will in production:
 
 - every table of the old database still there (or renamed: gone under its old name while one new
   table is owned by a model of the same name) with the same number of rows; only Django's own
@@ -34,8 +38,11 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -178,12 +185,109 @@ with open(os.environ["MIGRATE_FORWARD_SNAPSHOT"], "w", encoding="utf-8") as out:
 """
 
 
-def _environment(database: Path, scratch: Path) -> dict:
-    """The current code on the given SQLite file, whatever the suite's own database is."""
+# PostgreSQL's columns numbered by a sequence (identity or serial): (table, column, sequence).
+SERIAL_COLUMNS = (
+    "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) "
+    "FROM information_schema.columns WHERE table_schema = current_schema() "
+    "AND (is_identity = 'YES' OR column_default LIKE 'nextval%')"
+)
+
+# Run through ``manage.py shell -c`` by the current code on a new, empty PostgreSQL database: the
+# state of the old database ($MIGRATE_FORWARD_OLD, a SQLite file made by the old code) rebuilt
+# there. Its schema comes from the old migrations themselves (the ones its ``django_migrations``
+# records, applied by today's code without any later one), then every table is emptied and
+# filled with the old rows, Django's bookkeeping included, and the id sequences moved past them.
+# No ``post_migrate``: content types and permissions are the old database's, as on a real server.
+LOAD_SCRIPT = (
+    f"SERIAL_COLUMNS = {SERIAL_COLUMNS!r}\n"
+    + r"""
+import os
+import sqlite3
+
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+old = sqlite3.connect(os.environ["MIGRATE_FORWARD_OLD"])
+recorded = [tuple(row) for row in old.execute("SELECT app, name FROM django_migrations ORDER BY id")]
+executor = MigrationExecutor(connection)
+unknown = [key for key in recorded if key not in executor.loader.graph.nodes]
+if unknown:
+    raise SystemExit(f"migrations of the old database that today's code does not have: {unknown}")
+plan = executor.migration_plan(recorded, clean_start=True)
+if {(m.app_label, m.name) for m, _backwards in plan} != set(recorded):
+    raise SystemExit("the old migrations need others that the old database does not record")
+executor.migrate(recorded, plan=plan)
+
+tables = [
+    row[0]
+    for row in old.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+]
+made = set(connection.introspection.table_names())
+if made != set(tables):
+    raise SystemExit(
+        f"the old migrations make other tables here: missing {sorted(set(tables) - made)}, "
+        f"extra {sorted(made - set(tables))}"
+    )
+quote = connection.ops.quote_name
+with transaction.atomic(), connection.cursor() as cursor:
+    # Foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at the commit, whatever the order.
+    cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY CASCADE")
+    copied = 0
+    for table in tables:
+        rows = old.execute(f"SELECT * FROM {quote(table)}")
+        columns = ", ".join(quote(c[0]) for c in rows.description)
+        # COPY's text format: each value is read by the column type's own input (0/1 booleans,
+        # decimals, ISO dates and UTC timestamps, JSON, UUIDs as SQLite keeps them).
+        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                copied += 1
+    cursor.execute(SERIAL_COLUMNS)
+    for table, column, sequence in cursor.fetchall():
+        cursor.execute(
+            f"SELECT setval(%s, COALESCE(MAX({quote(column)}), 1), MAX({quote(column)}) IS NOT NULL) "
+            f"FROM {quote(table)}",
+            [sequence],
+        )
+print(f"{len(recorded)} migrations, {len(tables)} tables, {copied} rows copied")
+"""
+)
+
+# Run after migrating forward on PostgreSQL: the sequences that would number a new row with an id
+# already taken (a table rebuilt or renamed without its sequence), written to $MIGRATE_FORWARD_SEQUENCES.
+SEQUENCES_SCRIPT = (
+    f"SERIAL_COLUMNS = {SERIAL_COLUMNS!r}\n"
+    + r"""
+import json
+import os
+
+from django.db import connection
+
+quote = connection.ops.quote_name
+behind = []
+with connection.cursor() as cursor:
+    cursor.execute(SERIAL_COLUMNS)
+    for table, column, sequence in cursor.fetchall():
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+        top = cursor.fetchone()[0]
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        last, called = cursor.fetchone()
+        if top is not None and (last + 1 if called else last) <= top:
+            behind.append(f"{table}.{column}: next {last + 1 if called else last}, highest {top}")
+with open(os.environ["MIGRATE_FORWARD_SEQUENCES"], "w", encoding="utf-8") as out:
+    json.dump(behind, out)
+"""
+)
+
+
+def _environment(database: str, scratch: Path) -> dict:
+    """The current code on the given database (a URL), whatever the suite's own database is."""
     env = dict(os.environ)
     env.pop("REDIS_URL", None)
     env.update(
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database,
         DJANGO_SETTINGS_MODULE="cap_portal.settings.local",
         REDIS_URL="",  # empty rather than only unset: a .env file cannot bring one back
         MEDIA_ROOT=str(scratch / "media"),
@@ -193,11 +297,12 @@ def _environment(database: Path, scratch: Path) -> dict:
     return env
 
 
-def _manage(*args: str, database: Path, scratch: Path) -> None:
+def _manage(*args: str, database: str, scratch: Path, **env: str) -> None:
+    """``manage.py ARGS`` with the current code on ``database`` (a URL), extra ``env`` added."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_environment(database, scratch),
+        env={**_environment(database, scratch), **env},
         capture_output=True,
         text=True,
         timeout=900,
@@ -209,7 +314,11 @@ def _manage(*args: str, database: Path, scratch: Path) -> None:
         )
 
 
-def _snapshot(database: Path, scratch: Path) -> dict:
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _snapshot(database: str, scratch: Path) -> dict:
     _manage("shell", "-c", SNAPSHOT_SCRIPT, database=database, scratch=scratch)
     return json.loads((scratch / "snapshot.json").read_text(encoding="utf-8"))
 
@@ -227,7 +336,7 @@ def _fresh_row_counts(scratch: Path) -> dict[str, int]:
     """Rows per table of an empty database migrated by the current code: the reference data."""
     fresh = scratch / "fresh" / "fresh.sqlite3"
     fresh.parent.mkdir()
-    _manage("migrate", "--noinput", database=fresh, scratch=fresh.parent)
+    _manage("migrate", "--noinput", database=_sqlite_url(fresh), scratch=fresh.parent)
     with sqlite3.connect(fresh) as connection:
         names = [
             row[0]
@@ -331,22 +440,21 @@ def _compare_generic(old: dict, new: dict, renamed: dict, problems: list) -> Non
                 )
 
 
-def test_database_of_9a054f4_migrates_forward_with_no_data_lost(tmp_path):
-    """Today's migrations on 9a054f4's sample database keep every row, amount and generic link."""
-    old = json.loads(FIXTURE_JSON.read_text(encoding="utf-8"))
-    # The fixture is not vacuous: funding figures, comments and notifications about funding.
+def _fixture_is_not_vacuous(old: dict) -> None:
+    """Funding figures, comments and notifications about funding: something to lose."""
     assert old["absorption"]["parties"] and all(Decimal(v) for v in old["absorption"]["programme"].values())
     assert old["generic_relations"]["comment"]["rows"] and old["generic_relations"]["notification"]["rows"]
     assert "legalinstrument" in old["generic_relations"]["notification"]["by_model"]
 
-    database = tmp_path / "migrated.sqlite3"
-    _fixture_copy(database)
-    _manage("migrate", "--noinput", database=database, scratch=tmp_path)
-    new = _snapshot(database, tmp_path)
+
+def _migrate_forward_and_compare(old: dict, database: str, scratch: Path) -> None:
+    """Today's ``migrate`` on ``database`` (holding the old data), then every comparison."""
+    _manage("migrate", "--noinput", database=database, scratch=scratch)
+    new = _snapshot(database, scratch)
 
     problems: list[str] = []
     notes: list[str] = [f"absorption summary read from {new['absorption']['selector']}"]
-    renamed = _compare_tables(old, new, tmp_path, problems, notes)
+    renamed = _compare_tables(old, new, scratch, problems, notes)
     _compare_money(old, new, problems)
     for part in ("parties", "donors"):
         _compare_figures(part, old["absorption"][part], new["absorption"][part], problems)
@@ -358,6 +466,62 @@ def test_database_of_9a054f4_migrates_forward_with_no_data_lost(tmp_path):
     )
     _compare_generic(old, new, renamed, problems)
     assert not problems, "\n".join(["Data lost or changed by migrating forward:", *problems, "", *notes])
+
+
+def test_database_of_9a054f4_migrates_forward_with_no_data_lost(tmp_path):
+    """Today's migrations on 9a054f4's sample database keep every row, amount and generic link."""
+    old = json.loads(FIXTURE_JSON.read_text(encoding="utf-8"))
+    _fixture_is_not_vacuous(old)
+    database = tmp_path / "migrated.sqlite3"
+    _fixture_copy(database)
+    _migrate_forward_and_compare(old, _sqlite_url(database), tmp_path)
+
+
+@pytest.fixture
+def scratch_postgresql():
+    """A new, empty PostgreSQL database on the server of the suite's ``DATABASE_URL``, dropped
+    afterwards: skipped locally when the suite runs on SQLite or the server cannot be reached, a
+    failure in CI. (Imported here: run as a script, the module prints SNAPSHOT_SCRIPT without
+    Django.)"""
+    import psycopg
+
+    from tests.cap_portal.test_backup_readme import postgresql_server, postgresql_url
+    from tests.conftest import require_service
+
+    server = postgresql_server()
+    name = f"cap_migrate_forward_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(postgresql_url(server, "postgres"), autocommit=True)
+    except psycopg.OperationalError as error:
+        require_service("PostgreSQL", f"cannot reach the server: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgresql_url(server, name)
+    with psycopg.connect(postgresql_url(server, "postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_database_of_9a054f4_migrates_forward_on_postgresql(tmp_path, scratch_postgresql):
+    """The same on PostgreSQL: a new database migrated to the migrations 9a054f4's database
+    records (``django_migrations`` of the fixture) and holding its rows, copied table by table
+    (``LOAD_SCRIPT``), migrated forward by today's code keeps every row, amount and generic link."""
+    old = json.loads(FIXTURE_JSON.read_text(encoding="utf-8"))
+    _fixture_is_not_vacuous(old)
+    source = tmp_path / "old.sqlite3"
+    _fixture_copy(source)
+    _manage(
+        "shell",
+        "-c",
+        LOAD_SCRIPT,
+        database=scratch_postgresql,
+        scratch=tmp_path,
+        MIGRATE_FORWARD_OLD=str(source),
+    )
+    _migrate_forward_and_compare(old, scratch_postgresql, tmp_path)
+    found = tmp_path / "sequences.json"
+    check = ("shell", "-c", SEQUENCES_SCRIPT)
+    _manage(*check, database=scratch_postgresql, scratch=tmp_path, MIGRATE_FORWARD_SEQUENCES=str(found))
+    assert json.loads(found.read_text(encoding="utf-8")) == [], "new rows would reuse ids"
 
 
 if __name__ == "__main__":

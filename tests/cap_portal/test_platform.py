@@ -19,7 +19,7 @@ def test_healthz_reports_database_broker_and_worker(client):
     """/healthz names each dependency and its state; the database check really queries."""
     response = client.get("/healthz")
     body = response.json()
-    assert set(body["checks"]) == {"database", "broker", "worker"}
+    assert set(body["checks"]) == {"database", "broker", "worker", "jobs"}
     assert body["checks"]["database"] == {
         "ok": True,
         "vendor": settings.DATABASES["default"]["ENGINE"]

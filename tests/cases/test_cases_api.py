@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from cap_portal.concurrency import etag_for
 from cases.models import (
     CapCase,
     ComplianceCase,
@@ -264,6 +265,7 @@ def test_recommendation_update_to_a_bad_deadline_changes_nothing(world, api_clie
         reverse("api:recommendation-detail", args=[recommendation.pk]),
         {"deadline": "2000-01-01"},
         format="json",
+        HTTP_IF_MATCH=etag_for(recommendation),
     )
     assert response.status_code == 400 and set(_errors(response)) == {"deadline"}
     recommendation.refresh_from_db()
@@ -343,7 +345,10 @@ def test_cap_case_stage_cannot_be_written_directly(world, api_client):
     cap_case = CapCaseFactory(party=world.own)
     api_client.force_login(world.users["case_manager"])
     response = api_client.patch(
-        reverse("api:capcase-detail", args=[cap_case.pk]), {"stage": "selected"}, format="json"
+        reverse("api:capcase-detail", args=[cap_case.pk]),
+        {"stage": "selected"},
+        format="json",
+        HTTP_IF_MATCH=etag_for(cap_case),
     )
     assert response.status_code == 200
     cap_case.refresh_from_db()

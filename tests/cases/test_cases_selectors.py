@@ -212,9 +212,14 @@ def test_status_history_lists_each_change_with_who(world, api_client):
     recommendation = RecommendationFactory(party=world.own)
     api_client.force_login(world.users["case_manager"])
     url = reverse("api:recommendation-detail", args=[recommendation.pk])
-    api_client.patch(url, {"status": "in_progress"}, format="json")
-    api_client.patch(url, {"text": "Reworded."}, format="json")  # not a status change
-    api_client.patch(url, {"status": "implemented"}, format="json")
+
+    def patch(data):  # as a client does: read the version, write with If-Match
+        response = api_client.patch(url, data, format="json", HTTP_IF_MATCH=api_client.get(url)["ETag"])
+        assert response.status_code == 200, response.content
+
+    patch({"status": "in_progress"})
+    patch({"text": "Reworded."})  # not a status change
+    patch({"status": "implemented"})
     history = recommendation_status_history(recommendation)
     assert [h.status for h in history] == ["open", "in_progress", "implemented"]
     assert history[-1].changed_by == world.users["case_manager"]

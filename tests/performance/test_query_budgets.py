@@ -50,6 +50,7 @@ API_BUDGETS = {
     "eligibilityassessment": 5,
     "mission": 5,
     "stakeholder": 5,
+    "result": 8,
     "workplan": 5,
     "activity": 6,
     "milestone": 5,
@@ -70,6 +71,7 @@ API_BUDGETS = {
     "report-section": 5,
     "report-render": 5,
     "report-version": 5,
+    "decision": 5,
 }
 
 # UI list pages (views built on cap_portal.views.ObjectListView), by URL name.
@@ -79,12 +81,14 @@ UI_BUDGETS = {
     "cases:capcase_list": 7,
     "cases:compliancecase_list": 8,
     "cases:recommendation_list": 8,
+    "cases:result_list": 8,
     "cases:meeting_list": 5,
     "cases:mechanism_list": 5,
     "workplans:workplan_list": 5,
     "budgets:instrument_list": 10,
     "budgets:expenditure_list": 5,
     "reports:report_list": 6,
+    "decisions:decision_list": 6,
 }
 
 # The portfolio dashboard (the Secretariat's home page), for 1 and for 50 CAP cases.
@@ -191,6 +195,7 @@ MAKERS = {
     "cases.EligibilityAssessment": own(m.assessment),
     "cases.TechnicalMission": own(m.mission),
     "cases.Stakeholder": own(m.stakeholder),
+    "cases.Result": own(m.result),
     "portfolio.Notification": notification,
     "workplans.Workplan": own(m.workplan),
     "workplans.Activity": own(m.activity),
@@ -211,6 +216,7 @@ MAKERS = {
     "reports.ReportSection": own(m.section),
     "reports.ReportRender": own(m.render_job),
     "reports.ReportVersion": own(m.version),
+    "decisions.Decision": own(m.decision),
     "absorption": funded_party,
 }
 

@@ -168,7 +168,8 @@ def test_a_report_with_versions_cannot_be_deleted(world, api_client, render_now)
     report = make_report([world.own])
     render_now(report, world.users["case_manager"])
     api_client.force_login(world.users["case_manager"])
-    assert api_client.delete(reverse("api:report-detail", kwargs={"pk": report.pk})).status_code == 400
+    url = reverse("api:report-detail", kwargs={"pk": report.pk})
+    assert api_client.delete(url, HTTP_IF_MATCH=api_client.get(url)["ETag"]).status_code == 400
     assert Report.objects.filter(pk=report.pk).exists()
 
 
@@ -179,7 +180,8 @@ def test_sections_are_edited_and_reset_by_case_managers(world, api_client):
     api_client.force_login(world.users["secretariat_viewer"])
     assert api_client.patch(url, {"body": "x"}, format="json").status_code == 403
     api_client.force_login(world.users["case_manager"])
-    edited = api_client.patch(url, {"body": "Edited by hand."}, format="json").json()
+    etag = api_client.get(url)["ETag"]
+    edited = api_client.patch(url, {"body": "Edited by hand."}, format="json", HTTP_IF_MATCH=etag).json()
     assert edited["is_edited"] is True and edited["body"] == "Edited by hand."
     reset = api_client.post(reverse("api:report-section-reset", kwargs={"pk": section.pk})).json()
     assert reset["is_edited"] is False and reset["body"].startswith("The primary objective")

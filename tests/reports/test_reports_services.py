@@ -13,6 +13,7 @@ from reports.models import ReportSection, ReportVersion
 from reports.snapshot import build_snapshot, to_blocks
 
 from .conftest import make_report
+from .test_reports_documents import docx_numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,8 @@ def test_paragraphs_are_numbered_continuously_through_the_document(world):
     assert all(block.get("number") is None for block in decisions["blocks"])
     recommendations = snapshot["sections"][-2]
     assert [b["type"] for b in recommendations["blocks"]] == ["paragraph", "list"]
-    assert [item["label"] for item in recommendations["blocks"][1]["items"]] == ["a)", "b)", "c)", "d)"]
+    # d) and e) come with draft and implemented decisions (tests/reports/test_reports_decisions.py).
+    assert [item["label"] for item in recommendations["blocks"][1]["items"]] == ["a)", "b)", "c)"]
 
 
 def test_to_blocks_splits_paragraphs_lists_and_subheadings():
@@ -100,7 +102,7 @@ def test_edited_sections_keep_their_text_and_others_follow_the_data(world, portf
     background.refresh_from_db()
     assert background.body == "Our own words.\n\nSecond para."
     snapshot = build_snapshot(report)
-    texts = [b["text"] for b in snapshot["sections"][1]["blocks"]]
+    texts = [b["text"] for b in next(s for s in snapshot["sections"] if s["kind"] == "background")["blocks"]]
     assert texts == ["Our own words.", "Second para."]
     services.section_reset(section=background, user=user)
     background.refresh_from_db()
@@ -133,7 +135,11 @@ def test_party_composer_reads_cases_and_workplans_as_of_the_date(world, portfoli
     nigeria = composers.compose(SectionKind.PARTY, context.for_party(world.other))
     assert "No workplan is recorded for Nigeria yet." in nigeria.body
     gender = composers.compose(SectionKind.FINDING_GENDER, context)
-    assert gender.figures == {"participants": {"female": 12, "male": 18, "other": 0}, "female_share": 40}
+    assert gender.figures == {
+        "participants": {"female": 12, "male": 18, "other": 0},
+        "female_share": 40,
+        "indicators_by_sex": 0,
+    }
     absorption = composers.compose(SectionKind.FINDING_ABSORPTION, context)
     assert absorption.figures == {"recorded": False}
     assert absorption.body.startswith("No data recorded")
@@ -183,7 +189,8 @@ def test_pdf_reads_back_with_heading_symbol_page_numbers_and_party_sections(worl
 
 def test_figures_are_frozen_in_the_version_snapshot(world, portfolio, render_now):
     """Re-rendering a version's snapshot after the data changed gives the same figures; a new
-    render from the data gives the new ones."""
+    render of the same report too (its figures are frozen as of its date, issue 13); a new report
+    composed after the change gives the new ones."""
     user = world.users["case_manager"]
     report = make_report([world.own], user=user)
     first = ReportVersion.objects.get(render=render_now(report, user))
@@ -200,10 +207,15 @@ def test_figures_are_frozen_in_the_version_snapshot(world, portfolio, render_now
     assert "1 ongoing, 2 completed and 1 delayed" in flat(pdf_pages(again))
 
     fresh = ReportVersion.objects.get(render=render_now(report, user))
-    togo = next(s for s in fresh.snapshot["sections"] if s["party"] == "TG")
+    assert fresh.snapshot["sections"] == first.snapshot["sections"]
+    assert fresh.snapshot["annex"] == first.snapshot["annex"]
+
+    later = make_report([world.own], user=user, symbol="SC79 Doc. 30")
+    newer = ReportVersion.objects.get(render=render_now(later, user))
+    togo = next(s for s in newer.snapshot["sections"] if s["party"] == "TG")
     assert togo["figures"]["activities"] == {"completed": 4}
-    assert fresh.snapshot["annex"]["activities"]["total"] == 4
-    assert fresh.sha256 != first.sha256
+    assert newer.snapshot["annex"]["activities"]["total"] == 4
+    assert newer.sha256 != first.sha256
 
 
 def test_a_failed_render_records_the_error_and_can_be_retried(
@@ -243,11 +255,13 @@ def test_docx_reads_back_with_the_same_content(world, render_now):
         document = Document(io.BytesIO(handle.read()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "CONVENTION ON INTERNATIONAL TRADE IN ENDANGERED SPECIES OF WILD FAUNA AND FLORA" in text
-    assert "1.\tThis document has been prepared by the Secretariat." in text
     assert "Togo" in text and "Nigeria" in text
-    assert document.sections[0].header.paragraphs[0].text == "SC78 Doc. 23"
-    last = max(numbers(version.snapshot))
-    assert f"{last}.\t" in text
+    # The symbol in every page's footer, as in the PDF (no longer in a header the PDF lacks).
+    assert document.sections[0].footer.paragraphs[0].text.startswith("SC78 Doc. 23 – p. ")
+    # Paragraph numbers are Word numbering now: read back, the first is 1 and the last the snapshot's.
+    numbered = docx_numbered(document)
+    assert numbered[0] == (1, "This document has been prepared by the Secretariat.")
+    assert numbered[-1][0] == max(numbers(version.snapshot))
 
 
 def test_a_french_report_has_french_headings(world, render_now):

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from cases.models import Result
 from tests.budgets import factories as ff
 from tests.cases.factories import (
     CapCaseFactory,
@@ -116,6 +117,15 @@ def mission(world, target):
 
 def stakeholder(world, target):
     return StakeholderFactory(cap_case=cap_case_for(world.party(target)))
+
+
+def result(world, target):
+    """A result awaiting review (submitted by no one the probes sign in as)."""
+    return Result.objects.create(
+        cap_case=cap_case_for(world.party(target)),
+        title=f"Result {next(_counter)}",
+        achieved_on=datetime.date(2024, 7, 19),
+    )
 
 
 def by_case(obj):
@@ -316,6 +326,23 @@ def report_section(obj):
     return {"pk": obj.report_id, "section": obj.pk}
 
 
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def decision(world, target):
+    """An adopted decision: reference data, the same for every Party."""
+    from tests.decisions.factories import DecisionFactory
+
+    return DecisionFactory()
+
+
+def draft_decision(world, target):
+    """Own: a draft decision of a final report; other: of a draft report."""
+    from tests.decisions.factories import DraftDecisionFactory
+
+    return DraftDecisionFactory(report=_report(world, final=target == "own"))
+
+
 # --- the rows --------------------------------------------------------------------------------------
 
 
@@ -378,12 +405,23 @@ APP_ROWS: dict = {
     ),
     **crud_rows("cases.TechnicalMission", mission, api="mission", ui_edit="cases:mission_edit"),
     **crud_rows("cases.Stakeholder", stakeholder, api="stakeholder", ui_edit="cases:stakeholder_edit"),
+    **crud_rows(
+        "cases.Result",
+        result,
+        api="result",
+        ui_list="cases:result_list",
+        ui_detail="cases:result_detail",
+        ui_edit="cases:result_edit",
+    ),
     # ---------------------------------------------------------------- API: cases
     # Moving a CAP case between stages: case managers only (model-level CHANGE).
     "api:capcase-transition": Endpoint(obj=cap_case, write=CASE_MANAGER),
     # Eligibility assessments are the Secretariat's (focal points and donors: 403).
     "api:eligibilityassessment-decide": Endpoint(obj=assessment, write=CASE_MANAGER),
     "api:eligibilityassessment-ranking": Endpoint(read=SECRETARIAT),
+    # Reviewing a result: case managers only (focal points, viewers and donors: 403 up front).
+    "api:result-accept": Endpoint(obj=result, write=CASE_MANAGER),
+    "api:result-return": Endpoint(obj=result, write=CASE_MANAGER),
     # ---------------------------------------------------------------- workplans: plain CRUD
     # Readers: the Secretariat, the Party's focal points and the donors funding the case; planners:
     # the case manager and the Party's MA focal point (tests/access_expectations.py).
@@ -536,6 +574,8 @@ APP_ROWS: dict = {
     "cases:capcase_transition": Endpoint(obj=cap_case, write=CASE_MANAGER),
     "cases:mission_add": Endpoint(obj=cap_case, kwargs=by_case, read=CASE_MANAGER, write=CASE_MANAGER),
     "cases:stakeholder_add": Endpoint(obj=cap_case, kwargs=by_case, read=CASE_MANAGER, write=CASE_MANAGER),
+    "cases:result_add": Endpoint(obj=cap_case, kwargs=by_case, read=REPORTERS, write=REPORTERS),
+    "cases:result_review": Endpoint(obj=result, write=CASE_MANAGER, write_data={"decision": "accept"}),
     "cases:selection_board": Endpoint(read=SECRETARIAT),
     "cases:assessment_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
     "cases:assessment_decide": Endpoint(obj=assessment, write=CASE_MANAGER),
@@ -620,4 +660,22 @@ APP_ROWS: dict = {
     "reports:version_preview": Endpoint(obj=version, read=REPORT_READERS),
     "reports:version_pdf": Endpoint(obj=version, read=REPORT_READERS),
     "reports:version_docx": Endpoint(obj=version, read=REPORT_READERS),
+    # ---------------------------------------------------------------- decisions
+    # The register (adopted decisions): plain CRUD from tests/access_expectations.py.
+    **crud_rows(
+        "decisions.Decision",
+        decision,
+        api="decision",
+        ui_list="decisions:decision_list",
+        ui_edit="decisions:decision_edit",
+        ui_delete="decisions:decision_delete",
+    ),
+    "decisions:decision_add": Endpoint(read=CASE_MANAGER, write=CASE_MANAGER),
+    # A report's draft decisions: read as the report; added and edited by case managers (the
+    # drafts of a final report are refused by validation, after the permission check).
+    "decisions:report_drafts": Endpoint(obj=report, kwargs=by_parent, read=REPORT_READERS),
+    "decisions:draft_add": Endpoint(obj=report, kwargs=by_parent, read=CASE_MANAGER, write=CASE_MANAGER),
+    "decisions:draft_edit": Endpoint(obj=draft_decision, read=CASE_MANAGER, write=CASE_MANAGER),
+    # Two versions compared (without two picked, back to the report page): as the versions.
+    "reports:version_compare": Endpoint(obj=report, read=REPORT_READERS),
 }

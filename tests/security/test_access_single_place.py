@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["cases", "parties", "workplans", "budgets", "reports", "portfolio", "cap_portal"]
+APPS = ["cases", "parties", "workplans", "budgets", "reports", "portfolio", "decisions", "cap_portal"]
 POLICY_MODULE = "cap_portal/access.py"
 
 ROLE_VALUES = {"case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"}

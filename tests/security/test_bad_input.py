@@ -43,8 +43,10 @@ def test_huge_or_malformed_ids_are_404(cm, path):
         ({"page": "99999999999999999999999"}, 404),
         ({"page": "0"}, 404),
         ({"page": "abc"}, 404),
-        ({"page_size": "-5"}, 200),
-        ({"page_size": "abc"}, 200),
+        # A page size that is not a positive whole number is a 400 naming it (issue 21); a larger
+        # one than the maximum gives the maximum.
+        ({"page_size": "-5"}, 400),
+        ({"page_size": "abc"}, 400),
         ({"page_size": "100000000000000000000"}, 200),
     ],
 )
@@ -53,6 +55,8 @@ def test_page_numbers_and_sizes(cm, params, status):
     assert response.status_code == status
     if status == 200:
         assert len(response.json()["results"]) <= 500
+    if status == 400:
+        assert [error["attr"] for error in response.json()["errors"]] == ["page_size"]
 
 
 def test_empty_and_null_bodies(cm):
@@ -80,7 +84,7 @@ def test_oversized_values_are_field_errors(cm):
 def test_deleting_a_record_others_depend_on_is_409(world, cm):
     """A Party that a donor refers to cannot be deleted: 409 naming what depends on it."""
     Donor.objects.create(name="Togo's fund", party=world.own)
-    response = cm.delete("/api/v1/parties/TG/")
+    response = cm.delete("/api/v1/parties/TG/", HTTP_IF_MATCH=cm.get("/api/v1/parties/TG/")["ETag"])
     assert response.status_code == 409
     assert "donors" in response.json()["errors"][0]["detail"]
     assert Party.objects.filter(code="TG").exists()

@@ -153,6 +153,23 @@ def approved_activity(party, **kwargs) -> Activity:
     return ActivityFactory(workplan=make_workplan(party, WorkplanStatus.APPROVED), **kwargs)
 
 
+def activity_form_data(**changes) -> dict:
+    """What a focal point types into the activity form: a new activity of a draft workplan."""
+    data = {
+        "code": "L1",
+        "title": "Revise the wildlife law",
+        "area": "legislative",
+        "priority": "high",
+        "responsible_entity": "consultant",
+        "planned_start": "2024-02-01",
+        "planned_end": "2024-12-31",
+        "status": "not_started",
+        "percent_complete": "0",
+    }
+    data.update(changes)
+    return data
+
+
 class SC77Factory(MeetingFactory):
     """The 77th meeting of the Standing Committee (made on first use, then reused)."""
 

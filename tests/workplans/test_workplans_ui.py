@@ -25,6 +25,7 @@ from .factories import (
     IndicatorValueFactory,
     MilestoneFactory,
     ProgressUpdateFactory,
+    activity_form_data,
     approved_activity,
     make_workplan,
 )
@@ -238,17 +239,7 @@ def test_editing_an_approved_plan_in_the_browser_is_refused(world, client, appro
 def test_focal_point_adds_activity_to_own_draft_not_to_another_party(world, client):
     own, other = make_workplan(world.own), make_workplan(world.other)
     client.force_login(world.users["ma_focal_point"])
-    data = {
-        "code": "L1",
-        "title": "Revise the wildlife law",
-        "area": "legislative",
-        "priority": "high",
-        "responsible_entity": "consultant",
-        "planned_start": "2024-02-01",
-        "planned_end": "2024-12-31",
-        "status": "not_started",
-        "percent_complete": "0",
-    }
+    data = activity_form_data()
     assert client.post(reverse("workplans:activity_add", kwargs={"parent": own.pk}), data).status_code == 302
     assert (
         client.post(reverse("workplans:activity_add", kwargs={"parent": other.pk}), data).status_code == 404

@@ -166,7 +166,9 @@ def test_review_of_a_deliverable(world, api_client):
     response = api_client.post(url + "review/", {"decision": "return", "comment": "Add the species list."})
     assert response.json()["review_status"] == "returned"
     api_client.force_authenticate(world.users["ma_focal_point"])
-    response = api_client.patch(url, {"file": SimpleUploadedFile("ndf-v2.pdf", PDF)}, format="multipart")
+    etag = api_client.get(url)["ETag"]
+    new_file = {"file": SimpleUploadedFile("ndf-v2.pdf", PDF)}
+    response = api_client.patch(url, new_file, format="multipart", HTTP_IF_MATCH=etag)
     assert response.status_code == 200
     assert (
         response.json()["review_status"] == "submitted" and response.json()["original_name"] == "ndf-v2.pdf"

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cap_portal.api.serializers import BaseModelSerializer
+from cap_portal.api.serializers import BaseModelSerializer, PlainTextSerializer
 from workplans.choices import ChangeReason, ReviewDecision
 from workplans.models import (
     Activity,
@@ -88,14 +88,14 @@ class WorkplanDetailSerializer(WorkplanSerializer):
         return RecommendationBriefSerializer(workplan_coverage(obj)["unaddressed"], many=True).data
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(PlainTextSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.ChoiceField(
         choices=ChangeReason.choices, required=False, allow_blank=True, default=""
     )
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(PlainTextSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -84,7 +84,6 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
     ``compare`` with another version; ``coverage`` of the Party's pending recommendations;
     XLSX ``export``, ``template`` and ``import``."""
 
-    require_if_match = True  # edited by the Party and the Secretariat at once: If-Match required
 
     queryset = Workplan.objects.select_related("cap_case__party")
     serializer_class = WorkplanSerializer
@@ -259,7 +258,6 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
 class ActivityViewSet(ServiceViewSet):
     """Activities of workplan versions, grouped by area of concern; editable only in a draft."""
 
-    require_if_match = True  # edited by the Party and the Secretariat at once: If-Match required
 
     queryset = Activity.objects.select_related("workplan__cap_case__party")
     serializer_class = ActivitySerializer

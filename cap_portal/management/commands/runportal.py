@@ -1,5 +1,6 @@
 """One command to run the portal on the embedded default: migrate, load the sample portfolio and
-demo users, then serve on 127.0.0.1:8000. With REDIS_URL set it also starts a Celery worker."""
+demo users, start a Celery worker (with beat), then serve on 127.0.0.1:8000. The worker takes its
+tasks from Redis with REDIS_URL set, otherwise from the filesystem broker under var/celery/."""
 
 import subprocess
 import sys
@@ -9,8 +10,28 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def worker_command() -> list[str]:
+    """The worker beside the web server: one process, beat included (the reminders)."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "cap_portal",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "--beat",
+    ]
+    if not settings.REDIS_URL:
+        # On the filesystem broker every gossip heartbeat would be a file; a lone worker needs
+        # neither gossip nor the start-up synchronisation with other workers.
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return command
+
+
 class Command(BaseCommand):
-    help = "Migrate, load sample data and demo users, start a worker if needed, and serve the portal."
+    help = "Migrate, load sample data and demo users, start a Celery worker, and serve the portal."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -23,22 +44,10 @@ class Command(BaseCommand):
             call_command("load_sample_data")
         worker = None
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            self.stdout.write("Background work runs in-process (no REDIS_URL set).")
+            self.stdout.write("Background work runs in-process (CELERY_TASK_ALWAYS_EAGER is set).")
         else:
-            self.stdout.write(f"Starting a Celery worker against {settings.CELERY_BROKER_URL}")
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "cap_portal",
-                    "worker",
-                    "--loglevel=INFO",
-                    "--concurrency=1",
-                    "--beat",
-                ],
-            )
+            self.stdout.write(f"Starting a Celery worker (with beat) on {settings.CELERY_BROKER_URL}")
+            worker = subprocess.Popen(worker_command(), cwd=settings.BASE_DIR)
         self.stdout.write(
             self.style.SUCCESS(f"CAP Portal on http://{options['addrport']}/  (API docs: /api/docs/)")
         )

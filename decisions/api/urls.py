@@ -1,0 +1,6 @@
+from . import views
+
+# Registered on the portal's one router in cap_portal/api/urls.py.
+routes = [
+    ("decisions", views.DecisionViewSet, "decision"),
+]
