@@ -1,4 +1,4 @@
-"""/healthz: is the database answering, the broker reachable, a worker alive?"""
+"""/healthz: is the database answering, the broker reachable, a worker alive, no job stuck?"""
 
 from django.conf import settings
 from django.db import connection
@@ -39,9 +39,33 @@ def check_worker() -> dict:
     return {"ok": bool(replies), "workers": len(replies)}
 
 
+def check_jobs() -> dict:
+    """Render jobs running without a heartbeat for RENDER_STALL_AFTER: their worker died. The
+    reaper (reports.reap_stalled_renders, every minute) deals with them; until it has, or when
+    beat is not running, the portal is unhealthy."""
+    from reports.services import render_stall_after, running_stalled_q
+
+    try:
+        from reports.models import ReportRender
+
+        stalled = ReportRender.objects.filter(running_stalled_q()).count()
+    except Exception as error:
+        return {"ok": False, "error": str(error)}
+    return {
+        "ok": stalled == 0,
+        "stalled_renders": stalled,
+        "stalled_after_seconds": int(render_stall_after().total_seconds()),
+    }
+
+
 @never_cache
 def healthz(request):
-    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    checks = {
+        "database": check_database(),
+        "broker": check_broker(),
+        "worker": check_worker(),
+        "jobs": check_jobs(),
+    }
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503

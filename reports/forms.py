@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cap_portal.forms import BaseModelForm
 
-from .models import Report, ReportSection
+from .models import NARRATIVE_FIELDS, Report, ReportSection
 
 
 class ReportForm(BaseModelForm):
@@ -35,7 +35,7 @@ class ReportSectionForm(BaseModelForm):
 
     class Meta(BaseModelForm.Meta):
         model = ReportSection
-        fields = ["title", "narrative", "body"]
+        fields = ["title", "narrative", "narrative_fr", "narrative_es", "body"]
         labels = {"body": _("Text composed from the data")}
         help_texts = {
             "narrative": _(
@@ -50,5 +50,14 @@ class ReportSectionForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["narrative"].widget.attrs.update({"rows": 12, "data-narrative-target": ""})
+        # The narrative in the report's language first (the one "Insert" adds to), then the others;
+        # a language left empty falls back to another in the document, marked in the preview.
+        language = self.instance.report.language if self.instance.report_id else "en"
+        first = NARRATIVE_FIELDS.get(language, "narrative")
+        others = [field for field in NARRATIVE_FIELDS.values() if field != first]
+        for field in others:
+            self.fields[field].widget.attrs["rows"] = 6
+            self.fields[field].help_text = _("Optional: the narrative for a rendering in this language.")
+        self.fields[first].widget.attrs.update({"rows": 12, "data-narrative-target": ""})
+        self.order_fields(["title", first, *others, "body"])
         self.fields["body"].widget.attrs["rows"] = 18

@@ -112,6 +112,10 @@ class Report(BaseModel):
         return None
 
 
+# A section's narrative may be written in each working language: the field of each.
+NARRATIVE_FIELDS = {"en": "narrative", "fr": "narrative_fr", "es": "narrative_es"}
+
+
 class ReportSection(BaseModel):
     """One block of a report: its kind (and Party, for a Party section), its place in the order,
     its narrative and its data text.
@@ -145,10 +149,12 @@ class ReportSection(BaseModel):
         help_text=_("Left empty, the standard heading of the section."),
     )
     narrative = models.TextField(
-        _("narrative"),
+        _("narrative (English)"),
         blank=True,
         help_text=_("The Secretariat's account, shown before the text composed from the data."),
     )
+    narrative_fr = models.TextField(_("narrative (French)"), blank=True)
+    narrative_es = models.TextField(_("narrative (Spanish)"), blank=True)
     carried_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -193,6 +199,23 @@ class ReportSection(BaseModel):
 
     def get_absolute_url(self):
         return reverse("reports:section_edit", kwargs={"pk": self.report_id, "section": self.pk})
+
+    def narrative_in(self, language: str) -> tuple[str, str | None]:
+        """The narrative for a document in ``language`` and, when it is not written in that
+        language yet, the language it falls back to (English first, then French, Spanish)."""
+        wanted = NARRATIVE_FIELDS.get(language, "narrative")
+        text = getattr(self, wanted).strip()
+        if text or not any(getattr(self, field).strip() for field in NARRATIVE_FIELDS.values()):
+            return text, None
+        for fallback, field in NARRATIVE_FIELDS.items():
+            if getattr(self, field).strip():
+                return getattr(self, field).strip(), fallback
+        return "", None  # unreachable: one of them holds text
+
+    @property
+    def narratives(self) -> dict[str, str]:
+        """The narrative in each language, by field name."""
+        return {field: getattr(self, field) for field in NARRATIVE_FIELDS.values()}
 
     @property
     def carried_mark(self) -> str:

@@ -28,7 +28,7 @@ from . import selectors
 from .choices import RenderState, ReportStatus
 from .composers import LAYOUT, ComposeContext, compose
 from .documents import render_docx, render_html, render_pdf
-from .models import Report, ReportRender, ReportSection, ReportVersion
+from .models import NARRATIVE_FIELDS, Report, ReportRender, ReportSection, ReportVersion
 from .snapshot import build_snapshot
 from .workflow import FINALISE, has_rendered_version
 
@@ -102,9 +102,13 @@ def _carry_forward(section: ReportSection, source: ReportSection | None) -> None
     narrative, or (a report written before narratives were kept) its text edited by hand."""
     if source is None:
         return
-    text = source.narrative.strip() or (source.body.strip() if source.is_edited else "")
-    if text:
-        section.narrative = text
+    texts = {field: text.strip() for field, text in source.narratives.items()}
+    if not any(texts.values()) and source.is_edited:
+        # The previous report's hand-edited text, in that report's language.
+        texts[NARRATIVE_FIELDS.get(source.report.language, "narrative")] = source.body.strip()
+    if any(texts.values()):
+        for field, text in texts.items():
+            setattr(section, field, text)
         section.carried_from = source
         section.is_carried = True
 
@@ -126,12 +130,14 @@ def section_update(*, section: ReportSection, user, data: dict) -> ReportSection
     differs from the composer's is kept as edited; a narrative changed from the carried one is
     no longer marked as carried."""
     body = data.get("body", section.body)
-    narrative = data.get("narrative", section.narrative)
-    data = {**data, "body": body, "narrative": narrative}
+    narratives = {field: data.get(field, getattr(section, field)) for field in NARRATIVE_FIELDS.values()}
+    data = {**data, "body": body, **narratives}
     section.is_edited = body.strip() != section_default(section).strip()
-    # Compared with the stored narrative: a form has already put the new one on the instance.
-    stored = ReportSection.objects.filter(pk=section.pk).values_list("narrative", flat=True).first() or ""
-    if section.is_carried and narrative.strip() != stored.strip():
+    # Compared with the stored narratives: a form has already put the new ones on the instance.
+    stored = ReportSection.objects.filter(pk=section.pk).values(*narratives).first() or {}
+    if section.is_carried and any(
+        text.strip() != (stored.get(field) or "").strip() for field, text in narratives.items()
+    ):
         section.is_carried = False
     return generic.object_update(instance=section, user=user, data=data)
 

@@ -83,9 +83,12 @@ def build_snapshot(report) -> dict:
             composition = compose(section.kind, section_context)
             body = section.body if section.is_edited else composition.body
             # The narrative first, then the data text, numbered continuously.
-            narrative, number = to_blocks(section.narrative, start=number, numbered=layout.numbered)
+            text, fallback = section.narrative_in(report.language)
+            narrative, number = to_blocks(text, start=number, numbered=layout.numbered)
             for block in narrative:
                 block["narrative"] = True
+                if fallback:
+                    block["fallback"] = fallback  # not written in the report's language yet
             data_blocks, number = to_blocks(
                 body, start=number, numbered=layout.numbered, decisions=section.kind in DECISION_KINDS
             )
@@ -100,6 +103,7 @@ def build_snapshot(report) -> dict:
                     "numbered": layout.numbered,
                     "is_edited": section.is_edited,
                     "carried_from": section.carried_from.report.symbol if section.carried_mark else None,
+                    "narrative_fallback": fallback,
                     "blocks": blocks,
                     "figures": _jsonable(composition.figures),
                 }

@@ -43,6 +43,8 @@ class ReportSectionSerializer(BaseModelSerializer):
             "order",
             "title",
             "narrative",
+            "narrative_fr",
+            "narrative_es",
             "is_carried",
             "carried_from",
             "body",

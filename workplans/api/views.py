@@ -84,7 +84,6 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
     ``compare`` with another version; ``coverage`` of the Party's pending recommendations;
     XLSX ``export``, ``template`` and ``import``."""
 
-
     queryset = Workplan.objects.select_related("cap_case__party")
     serializer_class = WorkplanSerializer
     filterset_class = WorkplanFilterSet
@@ -257,7 +256,6 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
 )
 class ActivityViewSet(ServiceViewSet):
     """Activities of workplan versions, grouped by area of concern; editable only in a draft."""
-
 
     queryset = Activity.objects.select_related("workplan__cap_case__party")
     serializer_class = ActivitySerializer
