@@ -502,23 +502,32 @@ def budget_table(lines) -> BudgetTable:
 # --- the SC report's figures --------------------------------------------------------------------
 
 
-def report_budget_figures(party_ids, as_of: date) -> dict:
+def report_budget_figures(party_ids, as_of: date, recorded_by=None) -> dict:
     """The figures the Standing Committee report shows, for the Parties it covers, as of a date
     (the whole portfolio: the report is the Secretariat's): per Party, per donor and for all of
     them (``programme``). Amounts are ``Decimal`` USD; ``absorption`` is spent as a percentage of
     the funds received (:func:`absorption_rate`); ``no_cost_extensions`` counts the extensions
-    granted on or before ``as_of``."""
+    granted on or before ``as_of``. With ``recorded_by`` (the moment a report takes its data),
+    records entered after that moment do not exist, whatever date they carry."""
     party_ids = list(party_ids)
+
+    def known(queryset):
+        return queryset.filter(created__lte=recorded_by) if recorded_by is not None else queryset
+
     summary = absorption_from(
-        instruments=LegalInstrument.objects.filter(cap_case__party_id__in=party_ids, signed_on__lte=as_of),
-        installments=Installment.objects.filter(instrument__cap_case__party_id__in=party_ids),
-        lines=BudgetLine.objects.filter(workplan__cap_case__party_id__in=party_ids),
-        expenditures=Expenditure.objects.filter(budget_line__workplan__cap_case__party_id__in=party_ids),
+        instruments=known(
+            LegalInstrument.objects.filter(cap_case__party_id__in=party_ids, signed_on__lte=as_of)
+        ),
+        installments=known(Installment.objects.filter(instrument__cap_case__party_id__in=party_ids)),
+        lines=known(BudgetLine.objects.filter(workplan__cap_case__party_id__in=party_ids)),
+        expenditures=known(
+            Expenditure.objects.filter(budget_line__workplan__cap_case__party_id__in=party_ids)
+        ),
         as_of=as_of,
     )
     extensions: dict[int, int] = defaultdict(int)
-    granted = NoCostExtension.objects.filter(
-        instrument__cap_case__party_id__in=party_ids, granted_on__lte=as_of
+    granted = known(
+        NoCostExtension.objects.filter(instrument__cap_case__party_id__in=party_ids, granted_on__lte=as_of)
     ).values_list("instrument__cap_case__party_id", flat=True)
     for party_id in granted:
         extensions[party_id] += 1

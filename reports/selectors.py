@@ -462,7 +462,7 @@ def budget_figures(party_ids, as_of: datetime.date) -> dict | None:
     no funding is recorded for these Parties. Computed by the budgets module
     (``budgets.selectors.report_budget_figures``), the one place money is summed, with
     ``programme`` the figures of all these Parties and ``absorption`` by ``absorption_rate``."""
-    figures = report_budget_figures(party_ids, _day(as_of))
+    figures = report_budget_figures(party_ids, _day(as_of), recorded_by=_moment(as_of))
     if not figures or not (figures.get("parties") or figures.get("donors")):
         return None
     return figures

@@ -122,6 +122,7 @@ class ReportRenderSerializer(BaseModelSerializer):
             "created",
             "started_at",
             "finished_at",
+            "heartbeat_at",
         ]
         read_only_fields = fields
 

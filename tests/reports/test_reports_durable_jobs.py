@@ -182,3 +182,11 @@ def test_the_broker_visibility_timeout_outlasts_every_hard_time_limit():
     reaper = django_settings.CELERY_BEAT_SCHEDULE["reap-stalled-renders"]
     assert reaper["task"] == tasks.reap_stalled_renders.name == "reports.reap_stalled_renders"
     assert reaper["schedule"] <= 60
+
+
+def test_the_api_shows_a_running_jobs_heartbeat(world, api_client):
+    job = running(queued_job(world), datetime.timedelta(seconds=5))
+    api_client.force_login(world.users["case_manager"])
+    body = api_client.get(reverse("api:report-render-detail", args=[job.pk])).json()
+    assert body["state"] == RenderState.RUNNING
+    assert datetime.datetime.fromisoformat(body["heartbeat_at"]) == job.heartbeat_at

@@ -82,6 +82,16 @@ def change_everything_after_the_as_of_date(world, portfolio) -> None:
         delivered_on=datetime.date(2024, 10, 1),
         review_status="accepted",
     )
+    # Spending and funds dated before the as-of date but recorded after the report took its data.
+    make_expenditure(
+        world.own, budget_line=portfolio.line, amount=Decimal("50.00"), spent_on=datetime.date(2024, 5, 2)
+    )
+    make_installment(
+        world.own,
+        amount=Decimal("500.00"),
+        transferred_on=datetime.date(2024, 3, 1),
+        received_on=datetime.date(2024, 3, 5),
+    )
     workshop = Event.objects.get(title="National CITES workshop")
     workshop.participants_female = 40
     workshop.save()
