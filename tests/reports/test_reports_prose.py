@@ -331,3 +331,38 @@ def test_the_api_edits_the_narrative_and_shows_the_carried_mark(world, api_clien
     etag = api_client.get(url)["ETag"]
     edited = api_client.patch(url, {"narrative": "After."}, format="json", HTTP_IF_MATCH=etag).json()
     assert edited["narrative"] == "After." and edited["is_carried"] is False
+
+
+@pytest.mark.parametrize(
+    "language, two, one",
+    [
+        (
+            "en",
+            "2 activities are delayed or past their planned end",
+            "1 activity is delayed or past its planned end",
+        ),
+        (
+            "fr",
+            "2 activités sont en retard ou ont dépassé leur date de fin prévue",
+            "1 activité est en retard ou a dépassé sa date de fin prévue",
+        ),
+        (
+            "es",
+            "2 actividades están retrasadas o han superado su fecha de finalización prevista",
+            "1 actividad está retrasada o ha superado su fecha de finalización prevista",
+        ),
+    ],
+)
+def test_plural_forms_read_back_from_the_pdf_in_each_language(world, portfolio, language, two, one):
+    """The catalogue's singular and plural forms, in the rendered PDF (A3 and A4 are late, then A4)."""
+    from reports.documents import render_pdf
+
+    def text_of(report) -> str:
+        pdf, _pages = render_pdf(render_html(build_snapshot(report)))
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    assert two in text_of(make_report([world.own], language=language))
+    ongoing = next(activity for activity in portfolio.activities if activity.code == "A3")
+    ongoing.status = "completed"
+    ongoing.save()
+    assert one in text_of(make_report([world.own], language=language, symbol="SC78 Doc. 24"))
