@@ -109,7 +109,9 @@ def get_user_roles(user) -> UserRoles:
     donor_ids: set[int] = set()
     if user.is_superuser:
         global_roles.add(Role.CASE_MANAGER)
-    assignments = RoleAssignment.objects.filter(user=user).values_list("role", "party_id", "donor_id")
+    if not user.is_active:
+        return UserRoles(frozenset(), {})
+    assignments = RoleAssignment.objects.current().filter(user=user).values_list("role", "party_id", "donor_id")
     for role, party_id, donor_id in assignments:
         if role == Role.DONOR_OBSERVER:
             if donor_id is not None:
@@ -194,7 +196,9 @@ def users_holding(roles):
 
     from parties.models import RoleAssignment
 
-    holders = RoleAssignment.objects.filter(role__in=list(roles), party__isnull=True, donor__isnull=True)
+    holders = RoleAssignment.objects.current().filter(
+        role__in=list(roles), party__isnull=True, donor__isnull=True
+    )
     return get_user_model().objects.filter(pk__in=holders.values("user_id"))
 
 
@@ -217,6 +221,9 @@ class AccessPolicy:
     ``public_view`` lets every signed-in user view every object (e.g. the Parties registry).
     ``public_q`` lets every signed-in user view the objects matching it (e.g. ``Q(status="final")``
     for published reports); the roles in ``view`` still see every object. View only.
+    ``owner_path`` is the lookup from the model to the user who owns an object (e.g. "user" for
+    a person's own API tokens): every signed-in user takes every action on what they own,
+    whatever their roles; the roles in ``view``… still act on everyone's.
     """
 
     party_path: str | None
@@ -227,6 +234,7 @@ class AccessPolicy:
     public_view: bool = False
     public_q: Q | None = None
     donor_path: str | None = None
+    owner_path: str | None = None
 
     @classmethod
     def written_by(cls, writers: frozenset, **policy) -> AccessPolicy:
@@ -242,6 +250,8 @@ class AccessPolicy:
         if not getattr(user, "is_authenticated", False):
             return False
         if action == Action.VIEW and (self.public_view or self.public_q is not None):
+            return True
+        if self.owner_path is not None:
             return True
         roles = get_user_roles(user)
         allowed = self.roles_for(action)
@@ -277,6 +287,8 @@ class AccessPolicy:
             clauses.append(self._donor_q(model, roles))
         if action == Action.VIEW and self.public_q is not None:
             clauses.append(self.public_q)
+        if self.owner_path is not None:
+            clauses.append(Q(**{self.owner_path: user}))
         if not clauses:
             return None
         combined = clauses[0]
@@ -302,6 +314,14 @@ class AccessPolicy:
                 return None
         return current
 
+    def _owner_of(self, obj):
+        current = obj
+        for part in self.owner_path.split("__"):
+            current = getattr(current, part, None)
+            if current is None:
+                return None
+        return current
+
     def permits(self, user, action: str, obj) -> bool:
         """Whether the user may take the action on this object, saved or about to be saved."""
         if not self.allows(user, action):
@@ -310,6 +330,8 @@ class AccessPolicy:
         if action == Action.VIEW and self.public_view:
             return True
         if roles.global_roles & self.roles_for(action):
+            return True
+        if self.owner_path is not None and self._owner_of(obj) == user:
             return True
         if action == Action.VIEW and self.public_q is not None and obj.pk is not None:
             if type(obj)._default_manager.filter(self.public_q, pk=obj.pk).exists():

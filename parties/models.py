@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -15,6 +17,7 @@ from cap_portal.access import (
     ROLE_CHOICES,
     SECRETARIAT_ROLES,
     AccessPolicy,
+    RestrictedQuerySet,
     is_donor_role,
     is_global_role,
     is_party_role,
@@ -178,11 +181,21 @@ class Donor(BaseModel):
         return self.name
 
 
+class RoleAssignmentQuerySet(RestrictedQuerySet):
+    def current(self, on=None):
+        """The roles held on ``on`` (today by default): started on or before it and not ended.
+        The one rule of "holds a role"; permissions, reminders and notifications read it."""
+        on = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+
+
 class RoleAssignment(BaseModel):
-    """A role a user holds: globally (Secretariat) or for one Party (focal points).
+    """A role a user holds: globally (Secretariat) or for one Party (focal points), from
+    ``starts_on`` until ``ends_on`` (the first day it no longer holds; empty while it does).
 
     A user may hold several, e.g. MA focal point for two Parties. A donor observer holds the
-    role for one donor and reads what that donor funds.
+    role for one donor and reads what that donor funds. A role ended and given again is the
+    same row, reopened; its history keeps every period.
     """
 
     user = models.ForeignKey(
@@ -205,6 +218,15 @@ class RoleAssignment(BaseModel):
         related_name="observers",
         verbose_name=_("donor"),
     )
+    starts_on = models.DateField(_("holds the role since"), default=timezone.localdate)
+    ends_on = models.DateField(
+        _("role ends on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the person no longer holds the role. Empty while they do."),
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     access_policy = AccessPolicy(
         party_path="party",
@@ -242,3 +264,10 @@ class RoleAssignment(BaseModel):
             raise ValidationError({"donor": _("A donor observer observes for a donor: choose one.")})
         if not is_donor_role(self.role) and self.donor_id:
             raise ValidationError({"donor": _("Only donor observers are held for a donor.")})
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A role cannot end before it starts.")})
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on > today)

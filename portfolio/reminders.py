@@ -63,7 +63,7 @@ def offset_for(due_on: datetime.date, today: datetime.date) -> tuple[str, int] |
 def _focal_points(party_ids, roles) -> dict[int, list]:
     """Party id → the users holding one of ``roles`` for it (one query)."""
     users: dict[int, list] = {}
-    assignments = RoleAssignment.objects.filter(party_id__in=list(party_ids), role__in=list(roles))
+    assignments = RoleAssignment.objects.current().filter(party_id__in=list(party_ids), role__in=list(roles))
     for assignment in assignments.select_related("user").order_by("user__username"):
         if assignment.user.is_active:
             users.setdefault(assignment.party_id, []).append(assignment.user)

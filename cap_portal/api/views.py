@@ -36,7 +36,7 @@ class MeView(APIView):
                 "party": str(a.party.code) if a.party else None,
                 "donor": a.donor and a.donor.name,
             }
-            for a in RoleAssignment.objects.filter(user=user).select_related("party", "donor")
+            for a in RoleAssignment.objects.current().filter(user=user).select_related("party", "donor")
         ]
         data = {"username": user.get_username(), "full_name": user.get_full_name(), "roles": items}
         return Response(MeSerializer(data).data)

@@ -1,0 +1,3 @@
+"""People, roles and invitations (case managers)."""
+
+urlpatterns = []

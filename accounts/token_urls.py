@@ -1,0 +1,3 @@
+"""A user's own API tokens."""
+
+urlpatterns = []
