@@ -5,7 +5,10 @@ The archive (tar.gz) holds, in this order:
 - ``data.jsonl``: every row of every model (history tables included) as JSON Lines, each row with
   its primary key; content types and permissions, which ``migrate`` rebuilds with other ids on the
   target, are referred to by natural key;
-- ``media/…``: every file under MEDIA_ROOT;
+- ``media/…``: every file of the default file storage (``STORAGES["default"]``: MEDIA_ROOT on
+  disk, or an S3-compatible bucket), read through the storage API; a FileField with a storage of
+  its own has its files under ``files/<app.model.field>/…`` (none today: uploads and rendered
+  reports all use the default storage);
 - ``manifest.json``, last: the format, when, the applied migrations, the row count of every model,
   the size and SHA-256 of every other member, and the report versions whose PDF did not match its
   recorded checksum when the backup was made (none, normally).
@@ -18,20 +21,22 @@ A restore (``restore_portal``) first reads the whole archive and refuses it, wit
 if it is truncated or altered (a member missing, added or with another checksum) or made by a
 newer schema (migrations this code does not know). It then refuses a database that holds data:
 only the reference rows a data migration loads into every new database (``REFERENCE_DATA``) may be
-there, and the archive's rows replace them. Files are staged in ``MEDIA_ROOT/.restore-…`` and moved
-into place once the rows, the row counts and every report version's checksum have been checked and
-committed.
+there, and the archive's rows replace them; and it refuses a file storage that holds another file
+under a name of the archive. Files are written back through the storage API under their exact
+names, inside the rows' transaction once the rows, the row counts and every report version's
+checksum have been checked: if anything fails, the files already written are deleted again.
 """
 
 import datetime
 import hashlib
 import io
 import json
+import logging
 import os
+import re
 import shutil
 import tarfile
 import tempfile
-import uuid
 import zlib
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -39,20 +44,25 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
+
 FORMAT = 2
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 MEDIA = "media/"
+FILES = "files/"  # files of a FileField with a storage of its own: files/<app.model.field>/<name>
 # Rebuilt by migrate on the target, or session state not worth keeping.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 # Rows a data migration loads into every new database (cases/migrations/0003_load_compliance_
@@ -60,7 +70,8 @@ EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 REFERENCE_DATA = {"cases.compliancemechanism"}
 CHUNK = 2000  # rows read per query when backing up
 BATCH = 1000  # rows inserted per statement (fewer where the backend limits parameters)
-STAGING_PREFIX = ".restore-"
+STAGING_PREFIX = ".restore-"  # folders the former restore staged files in: never backed up
+SPOOL = 8 << 20  # a restored file is held in memory up to this size, then in a temporary file
 
 
 class RestoreError(Exception):
@@ -84,6 +95,32 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label_lower: model._base_manager.count() for model in backed_up_models()}
 
 
+def file_storages() -> dict[str, Storage]:
+    """Archive prefix → file storage: ``media/`` for the default storage (every file in it, as
+    uploads land there), and ``files/<app.model.field>/`` for each FileField whose storage is
+    another one."""
+    found = {MEDIA: default_storage}
+    for model in backed_up_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and not any(
+                _same_storage(field.storage, storage) for storage in found.values()
+            ):
+                found[f"{FILES}{model._meta.label_lower}.{field.name}/"] = field.storage
+    return found
+
+
+def _same_storage(one: Storage, other: Storage) -> bool:
+    return one is other or one.deconstruct() == other.deconstruct()
+
+
+def file_member(field: models.FileField, name: str) -> str:
+    """The archive member holding the file ``name`` of ``field``."""
+    for prefix, storage in file_storages().items():
+        if _same_storage(field.storage, storage):
+            return prefix + name
+    raise LookupError(field)
+
+
 # --- Backup ---------------------------------------------------------------------------------------
 
 
@@ -92,7 +129,6 @@ def backup_write(*, path: Path) -> dict:
     the manifest."""
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    media_root = Path(settings.MEDIA_ROOT)
     members = {}
     try:
         with (
@@ -109,10 +145,10 @@ def backup_write(*, path: Path) -> dict:
             size = data.tell()
             data.seek(0)
             members[DATA] = _add_stream(archive, DATA, data, size)
-            for file in _media_files(media_root):
-                name = MEDIA + file.relative_to(media_root).as_posix()
-                with file.open("rb") as handle:
-                    members[name] = _add_stream(archive, name, handle, os.fstat(handle.fileno()).st_size)
+            for prefix, storage in file_storages().items():
+                for name in _stored_files(storage):
+                    with storage.open(name, "rb") as handle:
+                        members[prefix + name] = _add_stream(archive, prefix + name, handle, handle.size)
             manifest = {
                 "format": FORMAT,
                 "created": timezone.now().isoformat(),
@@ -120,9 +156,7 @@ def backup_write(*, path: Path) -> dict:
                 "row_counts": counts,
                 "members": members,
                 "reports_not_matching": [
-                    pk
-                    for pk, name, sha256 in reports
-                    if members.get(MEDIA + name, {}).get("sha256") != sha256
+                    pk for pk, member, sha256 in reports if members.get(member, {}).get("sha256") != sha256
                 ],
             }
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -201,20 +235,40 @@ def _snapshot():
 
 
 def _report_checksums() -> list[tuple[int, str, str]]:
-    # Rendered reports keep their PDF's SHA-256: the restore checks each against the archive.
+    """(pk, archive member of its PDF, recorded SHA-256) of every rendered report version: the
+    restore checks each PDF against the archive, whatever storage the PDFs live in."""
     from reports.models import ReportVersion
 
-    return list(ReportVersion.objects.values_list("pk", "pdf", "sha256"))
+    prefix = file_member(ReportVersion._meta.get_field("pdf"), "")
+    return [
+        (pk, prefix + name, sha256)
+        for pk, name, sha256 in ReportVersion.objects.values_list("pk", "pdf", "sha256")
+    ]
 
 
-def _media_files(media_root: Path):
-    if not media_root.is_dir():
+def _stored_files(storage: Storage, folder: str = ""):
+    """Every file name in ``storage`` (a ``listdir`` walk), in name order. On disk, symbolic links
+    and the former restore's staging folders are left out."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # FileSystemStorage before its first upload: no MEDIA_ROOT yet
         return
-    for file in sorted(media_root.rglob("*")):
-        relative = file.relative_to(media_root)
-        if relative.parts[0].startswith(STAGING_PREFIX) or file.is_symlink() or not file.is_file():
-            continue
-        yield file
+    for name in sorted(files):
+        name = f"{folder}/{name}" if folder else name
+        if not _is_link(storage, name):
+            yield name
+    for name in sorted(folders):
+        path = f"{folder}/{name}" if folder else name
+        if not (not folder and name.startswith(STAGING_PREFIX)) and not _is_link(storage, path):
+            yield from _stored_files(storage, path)
+
+
+def _is_link(storage: Storage, name: str) -> bool:
+    # A symbolic link under MEDIA_ROOT could point anywhere on the machine: not an upload.
+    try:
+        return os.path.islink(storage.path(name))
+    except NotImplementedError:  # object storage: no paths, no links
+        return False
 
 
 class _Hashing:
@@ -305,8 +359,25 @@ def _check_member(member: tarfile.TarInfo) -> None:
     safe = not name.is_absolute() and ".." not in name.parts and "" not in name.parts
     if not member.isfile() or not safe:
         raise RestoreError(f"unsafe or unexpected member in the archive: {member.name}")
-    if member.name not in (DATA, MANIFEST) and not member.name.startswith(MEDIA):
-        raise RestoreError(f"unexpected member in the archive: {member.name}")
+    if member.name not in (DATA, MANIFEST):
+        _stored_as(member.name)
+
+
+def _stored_as(member: str) -> tuple[Storage, str]:
+    """The storage and the name a file member of the archive is restored to: ``media/NAME`` to
+    the default storage, ``files/<app.model.field>/NAME`` to that field's storage."""
+    if member.startswith(MEDIA):
+        return default_storage, member.removeprefix(MEDIA)
+    if member.startswith(FILES):
+        where, _, name = member.removeprefix(FILES).partition("/")
+        label, _, field_name = where.rpartition(".")
+        try:
+            field = apps.get_model(label)._meta.get_field(field_name)
+        except (LookupError, ValueError):
+            field = None
+        if isinstance(field, models.FileField) and name:
+            return field.storage, name
+    raise RestoreError(f"unexpected member in the archive: {member}")
 
 
 def _known_migrations() -> set[str]:
@@ -319,20 +390,19 @@ def _known_migrations() -> set[str]:
 
 
 def backup_restore(*, path: Path, manifest: dict | None = None) -> dict:
-    """Restore the archive into this new, migrated database and MEDIA_ROOT. ``manifest`` is
-    ``archive_verify``'s answer when the caller has already checked the archive; the members are
-    checked again while they are read. Returns the rows, files and report checksums restored."""
+    """Restore the archive into this new, migrated database and its file storage. ``manifest``
+    is ``archive_verify``'s answer when the caller has already checked the archive; the members
+    are checked again while they are read. Returns the rows, files and report checksums restored."""
     path = Path(path)
     if manifest is None:
         manifest = archive_verify(path=path)
-    media_root = Path(settings.MEDIA_ROOT)
-    _check_target(manifest, media_root)
-    staging = media_root / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
+    present = _check_target(manifest)
+    written: list[tuple[Storage, str]] = []
     try:
         try:
             with transaction.atomic():
                 _clear_reference_data()
-                staged = _read_members(path, manifest, staging)
+                files = _read_members(path, manifest, present, written)
                 _reset_sequences()
                 _check_counts(manifest)
                 reports = _check_reports(manifest)
@@ -346,23 +416,25 @@ def backup_restore(*, path: Path, manifest: dict | None = None) -> dict:
             ) from error
         except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
             raise RestoreError(
-                f"the archive could not be read, or its files staged ({error}); nothing was written"
+                f"the archive could not be read, or its files written ({error}); nothing was written"
             ) from error
-        for file in staged:
-            target = media_root / file.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(file, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        # The rows were rolled back: take the files back too (never one that was there before).
+        for storage, name in written:
+            storage.delete(name)
+        raise
     return {
         "manifest": manifest,
         "rows": sum(manifest["row_counts"].values()),
-        "files": len(staged),
+        "files": files,
         "reports_verified": reports,
     }
 
 
-def _check_target(manifest: dict, media_root: Path) -> None:
+def _check_target(manifest: dict) -> set[str]:
+    """Refuse a database that is not migrated or holds data, and a file storage that holds
+    another file under a name of the archive; returns the members already stored as they are
+    (same bytes), which the restore leaves alone."""
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -373,17 +445,29 @@ def _check_target(manifest: dict, media_root: Path) -> None:
             f"the database holds data ({_first(holding)}): restore only into a new database; "
             "nothing was written"
         )
-    clashes = []
-    for name, member in manifest["members"].items():
-        if name.startswith(MEDIA):
-            existing = media_root / name.removeprefix(MEDIA)
-            if existing.exists() and _file_sha256(existing) != member["sha256"]:
-                clashes.append(name.removeprefix(MEDIA))
+    clashes, present = [], set()
+    for member, expected in manifest["members"].items():
+        if member == DATA:
+            continue
+        storage, name = _stored_as(member)
+        if storage.exists(name):
+            if _stored_sha256(storage, name) != expected["sha256"]:
+                clashes.append(name)
+            else:
+                present.add(member)
     if clashes:
         raise RestoreError(
-            f"MEDIA_ROOT ({media_root}) already holds other files under the same names ({clashes[:5]}); "
-            "restore into an empty MEDIA_ROOT; nothing was written"
+            f"the file storage ({_describe(default_storage)}) already holds other files under the same "
+            f"names ({clashes[:5]}); restore into an empty one; nothing was written"
         )
+    return present
+
+
+def _describe(storage: Storage) -> str:
+    try:
+        return storage.path("")
+    except NotImplementedError:
+        return f"{type(storage).__name__} {getattr(storage, 'bucket_name', '')}".strip()
 
 
 def _clear_reference_data() -> None:
@@ -396,30 +480,46 @@ def _clear_reference_data() -> None:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _read_members(path: Path, manifest: dict, staging: Path) -> list[Path]:
-    """Load the rows and stage the files, checking every member's checksum again as it is read
-    (the archive may have changed since it was verified)."""
-    staged = []
+def _read_members(path: Path, manifest: dict, present: set[str], written: list) -> int:
+    """Load the rows and write the files back through their storage, under their exact names,
+    checking every member's checksum again as it is read (the archive may have changed since it
+    was verified): a file is spooled and checked before it is written. ``written`` receives each
+    (storage, name) written, for the caller to delete if the restore fails. Returns the number of
+    files in the archive."""
+    files = 0
     with tarfile.open(path, "r|gz") as archive:
         for member in archive:
             _check_member(member)
             if member.name == MANIFEST:
                 continue
             reader = _Hashing(archive.extractfile(member))
+            expected = manifest["members"].get(member.name)
             if member.name == DATA:
                 _load_rows(reader)
-            else:
-                target = staging / member.name.removeprefix(MEDIA)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with target.open("wb") as out:
-                    shutil.copyfileobj(reader, out, 1 << 20)
-                staged.append(target)
-            expected = manifest["members"].get(member.name)
-            if expected != {"size": reader.size, "sha256": reader.sha256.hexdigest()}:
-                raise RestoreError(
-                    f"{member.name} changed since the archive was checked; nothing was written"
-                )
-    return staged
+                _check_read(member.name, reader, expected)
+                continue
+            files += 1
+            with tempfile.SpooledTemporaryFile(SPOOL) as spool:
+                shutil.copyfileobj(reader, spool, 1 << 20)
+                _check_read(member.name, reader, expected)
+                if member.name in present:
+                    continue
+                storage, name = _stored_as(member.name)
+                if storage.exists(name):  # written meanwhile, by someone else
+                    raise RestoreError(
+                        f"{name} appeared in the file storage during the restore; nothing was written"
+                    )
+                spool.seek(0)
+                saved = storage.save(name, File(spool, name=name))
+                written.append((storage, saved))
+                if saved != name:
+                    raise RestoreError(f"the file storage renamed {name} to {saved}; nothing was written")
+    return files
+
+
+def _check_read(name: str, reader: "_Hashing", expected: dict | None) -> None:
+    if expected != {"size": reader.size, "sha256": reader.sha256.hexdigest()}:
+        raise RestoreError(f"{name} changed since the archive was checked; nothing was written")
 
 
 def _load_rows(reader: "_Hashing") -> None:
@@ -501,10 +601,10 @@ def _check_reports(manifest: dict) -> int:
     against the manifest); returns how many were checked."""
     known_bad = set(manifest.get("reports_not_matching", []))
     checked, wrong = 0, []
-    for pk, name, sha256 in _report_checksums():
+    for pk, member, sha256 in _report_checksums():
         if pk in known_bad:
             continue
-        if manifest["members"].get(MEDIA + name, {}).get("sha256") != sha256:
+        if manifest["members"].get(member, {}).get("sha256") != sha256:
             wrong.append(pk)
         checked += 1
     if wrong:
@@ -514,9 +614,9 @@ def _check_reports(manifest: dict) -> int:
     return checked
 
 
-def _file_sha256(path: Path) -> str:
+def _stored_sha256(storage: Storage, name: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with storage.open(name, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -524,3 +624,116 @@ def _file_sha256(path: Path) -> str:
 
 def _first(mapping: dict, n: int = 10) -> dict:
     return dict(list(mapping.items())[:n])
+
+
+# --- Scheduled backups ----------------------------------------------------------------------------
+
+SCHEDULED_NAME = re.compile(r"^cap-portal-\d{8}-\d{6}\.tar\.gz$")
+
+
+def archive_name(moment: datetime.datetime) -> str:
+    """The dated name of an archive, as ``backup_portal`` and the scheduled backup give it."""
+    return f"cap-portal-{moment:%Y%m%d-%H%M%S}.tar.gz"
+
+
+def backup_scheduled(*, now: datetime.datetime | None = None) -> dict:
+    """The scheduled backup (``cap_portal.tasks.scheduled_backup``, when BACKUP_SCHEDULE_ENABLED):
+    a dated archive written into BACKUP_DIR by :func:`backup_write`, then only the last
+    BACKUP_KEEP archives of that name pattern kept (no other file is ever deleted). The outcome
+    goes to the case managers' notification log; a failure is e-mailed to them as well. Returns
+    the outcome: ``{"path", "size", "rows", "files", "removed"}`` or ``{"error"}``."""
+    folder = Path(settings.BACKUP_DIR)
+    path = folder / archive_name(now or timezone.now())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = backup_write(path=path)
+        removed = _prune_archives(folder, keep=max(1, settings.BACKUP_KEEP))
+    except Exception as error:
+        logger.exception("Scheduled backup to %s failed", path)
+        outcome = {"path": str(path), "error": f"{type(error).__name__}: {error}"}
+        _notify_case_managers(outcome, failed=True)
+        return outcome
+    outcome = {
+        "path": str(path),
+        "size": path.stat().st_size,
+        "rows": sum(manifest["row_counts"].values()),
+        "files": sum(1 for name in manifest["members"] if name != DATA),
+        "removed": [p.name for p in removed],
+    }
+    _notify_case_managers(outcome, failed=False)
+    return outcome
+
+
+def _prune_archives(folder: Path, *, keep: int) -> list[Path]:
+    # Dated names sort in time order; anything else in the folder is not ours to delete.
+    archives = sorted(p for p in folder.iterdir() if p.is_file() and SCHEDULED_NAME.match(p.name))
+    removed = archives[:-keep]
+    for archive in removed:
+        archive.unlink()
+    return removed
+
+
+def _notify_case_managers(outcome: dict, *, failed: bool) -> None:
+    """Log the outcome for every active case manager (no Party: the Secretariat alone sees it);
+    on failure, e-mail it too. A failure to log does not stop the e-mail."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from cap_portal.access import CASE_MANAGER_ROLES, users_holding
+    from cap_portal.history import acting_user
+    from portfolio.models import Notification, NotificationKind, UserPreference
+
+    recipients = list(users_holding(CASE_MANAGER_ROLES).filter(is_active=True).order_by("pk"))
+    languages = dict(
+        UserPreference.objects.filter(user__in=recipients)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )
+    moment = timezone.now()
+    for user in recipients:
+        language = languages.get(user.pk, settings.LANGUAGE_CODE)
+        with translation.override(language if language in dict(settings.LANGUAGES) else None):
+            subject, body = _outcome_message(outcome, failed=failed)
+        email = user.email if failed else ""
+        try:
+            with transaction.atomic(), acting_user(None):
+                Notification.objects.create(
+                    recipient=user,
+                    party=None,
+                    kind=NotificationKind.BACKUP_FAILED if failed else NotificationKind.BACKUP_DONE,
+                    subject=subject[:255],
+                    body=body,
+                    sent_at=moment,
+                    email=email,
+                    key=f"backup:{Path(outcome['path']).name}:{'failed' if failed else 'done'}",
+                )
+        except DatabaseError:  # the database may be why the backup failed: the e-mail still goes
+            logger.exception("Could not log the scheduled backup's outcome for %s", user)
+        if email:
+            try:
+                send_mail(subject, body, None, [email])
+            except Exception:  # the mail server down too: the log above and the worker's log keep it
+                logger.exception("Could not e-mail the scheduled backup's failure to %s", email)
+
+
+def _outcome_message(outcome: dict, *, failed: bool) -> tuple[str, str]:
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    values = {"file": outcome["path"]}
+    if failed:
+        subject = _("Scheduled backup failed")
+        lines = [
+            _("The scheduled backup to %(file)s failed:") % values,
+            outcome["error"],
+            _("No new archive was written; the previous archives are kept. See docs/operations.md."),
+        ]
+    else:
+        values.update(size=filesizeformat(outcome["size"]), rows=outcome["rows"], files=outcome["files"])
+        subject = _("Backup written: %(rows)s rows, %(files)s files") % values
+        lines = [
+            _("The scheduled backup wrote %(file)s (%(size)s): %(rows)s rows, %(files)s files.") % values
+        ]
+        if outcome["removed"]:
+            lines.append(_("Older archives removed: %(names)s.") % {"names": ", ".join(outcome["removed"])})
+    return subject, "\n\n".join(str(line) for line in lines)

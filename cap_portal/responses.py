@@ -55,7 +55,9 @@ def _guess_type(filename: str) -> str:
 
 def stored_file(field, filename: str, content_type: str | None = None) -> HttpResponse:
     """A stored file (a ``FileField``'s value) as a download named ``filename``; 404 when the record
-    has no file or storage has lost it. The caller has checked that the user may see the record."""
+    has no file or storage has lost it. The caller has checked that the user may see the record.
+    The file is read through the storage API, from MEDIA_ROOT or the object-storage bucket alike
+    (settings ``OBJECT_STORAGE_BUCKET``): no address in the bucket is ever handed out."""
     if not field:
         raise Http404
     try:

@@ -1,5 +1,5 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -10,8 +10,9 @@ from portfolio import views as portfolio_views
 urlpatterns = [
     path("", portfolio_views.HomeView.as_view(), name="home"),
     path("dashboard/", include("portfolio.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth's sign-in and sign-out at the portal's own addresses (its others under /accounts/).
+    path("login/", allauth_views.LoginView.as_view(), name="login"),
+    path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES
-from cap_portal.workflow import Transition, Workflow, guard, may_take
+from cap_portal.workflow import Transition, Workflow, may_take
 from workplans.workflow import record_review, review_transitions
 
 from .choices import CapStage as S
@@ -106,20 +106,12 @@ def _stage_label(value: str) -> str:
 # --- Review of results ---------------------------------------------------------------------------
 
 
-@guard(field="review_status")
-def reviewer_is_not_submitter(result, *, user, **_context) -> tuple[bool, str]:
-    """Four eyes: the person who submitted a result does not accept it (another case manager does)."""
-    if result.submitted_by_id is None or result.submitted_by_id != user.pk:
-        return True, ""
-    return False, str(_("You submitted this result: another case manager accepts it."))
-
-
 # A result recorded by a Party's focal point or a case manager waits for a case manager's review;
 # the review is kept on the record (``reviewed_by``, ``reviewed_at``, ``review_comment``).
 RESULT_REVIEW = Workflow(
     model="cases.Result",
     field="review_status",
-    transitions=review_transitions(guards=(reviewer_is_not_submitter,)),
+    transitions=review_transitions(),
     record=record_review,
     state_field="review_status",
     role_message=_("Only a Secretariat case manager reviews results."),

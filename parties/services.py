@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cap_portal.access import forget_user_roles
 from cap_portal.history import acting_user
@@ -49,15 +50,29 @@ def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
 
 
 @transaction.atomic
-def role_assign(*, user, role: str, party: Party | None = None, donor=None, by=None) -> RoleAssignment:
+def role_assign(
+    *, user, role: str, party: Party | None = None, donor=None, starts_on=None, by=None
+) -> RoleAssignment:
     """Give ``user`` a role: for ``party`` when the role is Party-scoped, for ``donor`` when the
-    user observes for a donor. Idempotent."""
+    user observes for a donor, from ``starts_on`` (today by default). Idempotent: a role not
+    ended is left as it is (an end date ahead is cleared); an ended role is reopened from
+    ``starts_on``, on the same row, whose history keeps the earlier period."""
     assignment = RoleAssignment.objects.filter(user=user, role=role, party=party, donor=donor).first()
     if assignment is None:
         assignment = RoleAssignment(user=user, role=role, party=party, donor=donor)
-        assignment.full_clean()
-        with acting_user(by):
-            assignment.save()
+        if starts_on is not None:
+            assignment.starts_on = starts_on
+    elif assignment.ends_on is None:
+        forget_user_roles(user)
+        return assignment
+    elif assignment.ends_on > timezone.localdate():
+        assignment.ends_on = None  # still held: it simply no longer ends
+    else:
+        assignment.starts_on = starts_on or timezone.localdate()
+        assignment.ends_on = None
+    assignment.full_clean()
+    with acting_user(by):
+        assignment.save()
     forget_user_roles(user)
     return assignment
 

@@ -167,6 +167,16 @@ def _activities(workplan_ids, as_of) -> list:
     )
 
 
+def activities_in_force(party_ids, as_of: datetime.date) -> list:
+    """The activities of each Party's workplan in force on the as-of date, as recorded then, each
+    with its workplan's Party (``party_id``)."""
+    by_workplan = {wp.pk: party_id for party_id, wp in current_workplans(party_ids, as_of).items()}
+    rows = _activities(by_workplan, as_of)
+    for row in rows:
+        row.party_id = by_workplan[row.workplan_id]
+    return rows
+
+
 def activities_by_status(party_ids, as_of: datetime.date) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
     """Counts of the activities of each Party's workplan in force by status (the status each had
     at the moment the data is taken), and the status labels."""
@@ -188,31 +198,33 @@ def workplan_areas(workplan, as_of: datetime.date | None = None) -> list[str]:
     return [labels.get(code, code) for code in sorted({activity.area for activity in activities})]
 
 
-def late_activities(party_id, as_of: datetime.date) -> list:
-    """Activities of the Party's workplan in force that are delayed, or past their planned end and
-    neither completed nor cancelled on the as-of date."""
-    workplan = current_workplans([party_id], as_of).get(party_id)
-    if workplan is None:
-        return []
+def late_activities(party_ids, as_of: datetime.date, activities: list | None = None) -> dict[int, list]:
+    """Party id → the activities of its workplan in force that are delayed, or past their planned
+    end and neither completed nor cancelled on the as-of date. ``activities``: those of
+    :func:`activities_in_force`, when the caller has read them already."""
+    if activities is None:
+        activities = activities_in_force(party_ids, as_of)
     day = _day(as_of)
     finished = {ActivityStatus.COMPLETED, ActivityStatus.CANCELLED}
-    late = [
-        a
-        for a in _activities([workplan.pk], as_of)
-        if a.status == ActivityStatus.DELAYED or (a.planned_end < day and a.status not in finished)
-    ]
-    return sorted(late, key=lambda a: (a.planned_end, a.code))
+    late: dict[int, list] = {party_id: [] for party_id in party_ids}
+    for a in activities:
+        if a.status == ActivityStatus.DELAYED or (a.planned_end < day and a.status not in finished):
+            late.setdefault(a.party_id, []).append(a)
+    return {party_id: sorted(rows, key=lambda a: (a.planned_end, a.code)) for party_id, rows in late.items()}
 
 
-def corrective_actions(party_id, as_of: datetime.date) -> list:
-    return list(
-        _existing(
-            CorrectiveAction.objects.filter(
-                workplan__cap_case__party_id=party_id, agreed_on__lte=_day(as_of)
-            ),
-            as_of,
-        ).order_by("agreed_on", "pk")
-    )
+def corrective_actions(party_ids, as_of: datetime.date) -> dict[int, list]:
+    """Party id → the corrective actions agreed on its workplans by the as-of date."""
+    rows = _existing(
+        CorrectiveAction.objects.filter(
+            workplan__cap_case__party_id__in=list(party_ids), agreed_on__lte=_day(as_of)
+        ).select_related("workplan__cap_case"),
+        as_of,
+    ).order_by("agreed_on", "pk")
+    by_party: dict[int, list] = {party_id: [] for party_id in party_ids}
+    for action in rows:
+        by_party.setdefault(action.workplan.cap_case.party_id, []).append(action)
+    return by_party
 
 
 def revised_workplans(party_ids, as_of: datetime.date | None = None) -> int:
@@ -343,16 +355,20 @@ def pending_material(party_ids, as_of: datetime.date) -> dict[str, list]:
 # --- Compliance record ---------------------------------------------------------------------------
 
 
-def open_compliance_cases(party_id, as_of: datetime.date) -> list:
-    """The Party's compliance cases open on the as-of date (mechanism and species)."""
+def open_compliance_cases(party_ids, as_of: datetime.date) -> dict[int, list]:
+    """Party id → its compliance cases open on the as-of date (mechanism and species)."""
     day = _day(as_of)
     rows = _as_recorded(
-        ComplianceCase.objects.filter(party_id=party_id, opened_on__lte=day)
+        ComplianceCase.objects.filter(party_id__in=list(party_ids), opened_on__lte=day)
         .select_related("mechanism")
         .order_by("mechanism__name", "species"),
         as_of,
     )
-    return [case for case in rows if case.closed_on is None or case.closed_on > day]
+    by_party: dict[int, list] = {party_id: [] for party_id in party_ids}
+    for case in rows:
+        if case.closed_on is None or case.closed_on > day:
+            by_party.setdefault(case.party_id, []).append(case)
+    return by_party
 
 
 def recommendations(party_ids, as_of: datetime.date) -> list:

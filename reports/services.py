@@ -170,15 +170,6 @@ def report_finalise(*, report: Report, user) -> Report:
 # --- Rendering -----------------------------------------------------------------------------------
 
 
-# A job running longer than the task's hard time limit (reports.tasks) has lost its worker (killed,
-# machine restarted), and the filesystem broker does not give a taken message back; a job queued
-# that long has lost its message or has no worker. A new request then replaces it (marked failed:
-# a late delivery of its message finds it failed and does nothing, so no duplicate version). A
-# running job whose heartbeat is older than RENDER_STALL_AFTER is replaced at once, and the beat
-# task reports.reap_stalled_renders (render_reap_stalled) does not wait for a request.
-RENDER_ABANDONED_AFTER = datetime.timedelta(minutes=12)
-
-
 class RenderTakenOver(Exception):
     """The job was failed (reaped) while this worker still ran it: stop, record nothing."""
 
@@ -203,7 +194,10 @@ def report_render_request(
         raise ValidationError({"source_version": gettext("The version must be one of this report.")})
     waiting_or_running = (RenderState.QUEUED, RenderState.RUNNING)
     active = report.renders.filter(state__in=waiting_or_running).order_by("-pk").first()
-    if active is not None and _render_abandoned(active):
+    # A job whose worker died (no heartbeat) or whose message was lost is replaced at once, by the
+    # reaper's own rule (stalled_q): the beat task does the same without waiting for a request.
+    # Failing it first means a late delivery of its message renders nothing (no duplicate).
+    if active is not None and report.renders.filter(stalled_q(), pk=active.pk).exists():
         report_render_fail(
             render_id=active.pk, message=gettext("no worker finished the job in time; it was replaced")
         )
@@ -227,13 +221,6 @@ def report_render_request(
         render.save()
     transaction.on_commit(partial(_enqueue, render.pk))
     return render
-
-
-def _render_abandoned(render: ReportRender) -> bool:
-    if render.state == RenderState.RUNNING and render.heartbeat_at is not None:
-        return timezone.now() - render.heartbeat_at > render_stall_after()
-    since = render.started_at if render.state == RenderState.RUNNING else render.created
-    return since is not None and timezone.now() - since > RENDER_ABANDONED_AFTER
 
 
 def render_stall_after() -> datetime.timedelta:

@@ -2,15 +2,18 @@
 # The production shape, run end to end (CI runs it from .ci/run; no Docker needed):
 #   gunicorn, a Celery worker and Celery beat with the PRODUCTION settings
 #   (cap_portal.settings.production) on a scratch PostgreSQL database and a Redis database of
-#   its own, and through the API:
+#   its own, with uploads and rendered reports in S3-compatible object storage (moto's S3
+#   server, `uv run moto_server`, a bucket of its own: OBJECT_STORAGE_*), and through the API:
 #   - /healthz answers 200 with a worker;
 #   - the first case manager is created with the documented command (create_case_manager);
 #   - a one-Party report is rendered; the worker is killed (kill -9) while the job runs; a new
 #     worker is started; the reaper (beat: reports.reap_stalled_renders, with a short stall
 #     interval for this run) fails the dead job and queues it again once; the render ends done
 #     with exactly one version, whose PDF (downloaded through the API) matches its SHA-256;
+#   - that PDF is an object in the bucket (the same bytes), and nothing was written to MEDIA_ROOT;
 #   - 2 × 50 concurrent PATCHes with If-Match (retrying on 412) of one report: none is lost.
-# Everything it starts is stopped on exit, and the database and its Redis keys are dropped.
+# Everything it starts (the S3 server too) is stopped on exit, and the database and its Redis
+# keys are dropped.
 #
 #   scripts/production_shape_check.sh
 #
@@ -111,7 +114,7 @@ import time
 import urllib.error
 import urllib.request
 
-BASE = os.environ["SHAPE_URL"]
+BASE = os.environ.get("SHAPE_URL", "")
 TOKEN = os.environ.get("SHAPE_TOKEN", "")
 
 
@@ -241,6 +244,44 @@ def finished(report_id, job_id):
     print(f"exactly one version; its PDF ({len(pdf)} bytes) matches SHA-256 {found[:16]}…")
 
 
+def bucket(report_id):
+    """The version's PDF is an object in the bucket (OBJECT_STORAGE_*), the bytes the API serves."""
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=os.environ["OBJECT_STORAGE_ENDPOINT_URL"],
+        region_name=os.environ["OBJECT_STORAGE_REGION"],
+        aws_access_key_id=os.environ["OBJECT_STORAGE_ACCESS_KEY"],
+        aws_secret_access_key=os.environ["OBJECT_STORAGE_SECRET_KEY"],
+    )
+    name = os.environ["OBJECT_STORAGE_BUCKET"]
+    listing = s3.list_objects_v2(Bucket=name, Prefix=f"reports/{report_id}/")
+    keys = [item["Key"] for item in listing.get("Contents", [])]
+    status, _, body = call("GET", f"/api/v1/report-versions/?report={report_id}")
+    expect(status, 200, "the versions", body)
+    version = (body["results"] if isinstance(body, dict) else body)[0]
+    status, _, served = call("GET", f"/api/v1/report-versions/{version['id']}/pdf/", raw=True)
+    expect(status, 200, "the PDF", served[:200])
+    stored = {key: s3.get_object(Bucket=name, Key=key)["Body"].read() for key in keys if key.endswith(".pdf")}
+    matching = [key for key, data in stored.items() if hashlib.sha256(data).hexdigest() == version["sha256"]]
+    if len(matching) != 1 or stored[matching[0]] != served:
+        sys.exit(f"the version's PDF is not one object of bucket {name}: {keys}")
+    print(f"bucket {name}: {len(keys)} objects under reports/{report_id}/; the PDF is {matching[0]}")
+
+
+def make_bucket(name):
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=os.environ["OBJECT_STORAGE_ENDPOINT_URL"],
+        region_name=os.environ["OBJECT_STORAGE_REGION"],
+        aws_access_key_id=os.environ["OBJECT_STORAGE_ACCESS_KEY"],
+        aws_secret_access_key=os.environ["OBJECT_STORAGE_SECRET_KEY"],
+    ).create_bucket(Bucket=name)
+
+
 def concurrency(report_id, loops=2, each=50):
     """loops × each read-increment-write updates of one report's meeting_place, with If-Match and
     a retry on 412: the counter ends at loops × each, or an update was lost."""
@@ -302,13 +343,25 @@ psql "$server/postgres" -qAtc "CREATE DATABASE \"$database\"" || fail "could not
 database_created=1
 redis-cli -u "$REDIS_URL" ping >/dev/null || fail "Redis does not answer at $REDIS_URL"
 
+step "S3-compatible object storage (moto_server) with a bucket of its own"
+free_port() { uv run python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+s3_port=$(free_port)
+start s3 uv run moto_server -H 127.0.0.1 -p "$s3_port"
+export OBJECT_STORAGE_BUCKET="cap-shape-${suffix//_/-}" OBJECT_STORAGE_ENDPOINT_URL="http://127.0.0.1:$s3_port" \
+  OBJECT_STORAGE_REGION=us-east-1 OBJECT_STORAGE_ACCESS_KEY=shape OBJECT_STORAGE_SECRET_KEY=shape-secret
+for _ in $(seq 1 60); do
+  curl --silent --max-time 2 --output /dev/null "$OBJECT_STORAGE_ENDPOINT_URL/" && break
+  sleep 0.5
+done
+client make_bucket "$OBJECT_STORAGE_BUCKET" || fail "could not create the bucket at $OBJECT_STORAGE_ENDPOINT_URL"
+
 step "migrate, the CITES Parties, the first case manager (create_case_manager --no-input)"
 manage migrate --no-input -v 0
 manage load_parties
 manage create_case_manager --username shape-manager --email shape-manager@example.org --no-input
 
 step "gunicorn, a Celery worker and Celery beat (production settings)"
-port=$(uv run python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 export SHAPE_URL="http://127.0.0.1:$port"
 start web uv run gunicorn cap_portal.wsgi:application --bind "127.0.0.1:$port" --workers 2 --threads 2 \
   --timeout 60 --log-level warning
@@ -346,6 +399,10 @@ start_worker worker2
 step "the reaper notices the dead worker; the render ends done with exactly one version"
 client finished "$report_id" "$job_id"
 grep -q "reports.reap_stalled_renders" "$work/beat.log" || fail "beat did not send the reaper task"
+
+step "the PDF is in the bucket, and nothing was written to MEDIA_ROOT"
+client bucket "$report_id"
+[ -z "$(find "$MEDIA_ROOT" -type f 2>/dev/null)" ] || fail "files were written under MEDIA_ROOT: $(find "$MEDIA_ROOT" -type f)"
 
 step "concurrency: 2 × 50 PATCHes with If-Match of one report, retried on 412"
 client concurrency "$report_id" 2 50

@@ -97,6 +97,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # The decisions register is reference data (adopted decisions, public); a report's draft
     # decisions follow their report (the Secretariat's until it is final: tests/decisions checks it).
     "decisions.Decision": crud(EVERYONE, CASE_MANAGERS),
+    # People: who holds which role, and the invitations to take one, are the Secretariat's to
+    # read and the case managers' to write (tests/accounts checks the People pages too).
+    "parties.RoleAssignment": crud(SECRETARIAT, CASE_MANAGERS),
+    "accounts.Invitation": crud(SECRETARIAT, CASE_MANAGERS),
 }
 
 

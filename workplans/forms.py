@@ -163,7 +163,9 @@ class DeliverableForm(CaseRecordForm):
     class Meta(BaseModelForm.Meta):
         model = Deliverable
         fields = ["kind", "title", "activity", "description", "delivered_on", "file"]
-        widgets = {"delivered_on": DATE, "file": forms.ClearableFileInput(attrs={"class": "form-control"})}
+        # The current document is linked to its permission-checked download by the template; a
+        # ClearableFileInput would link the storage's own address (a signed bucket URL on S3).
+        widgets = {"delivered_on": DATE, "file": forms.FileInput(attrs={"class": "form-control"})}
 
 
 class TransitionForm(forms.Form):

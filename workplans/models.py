@@ -42,7 +42,7 @@ from .querysets import (
     ProgressUpdateQuerySet,
     WorkplanQuerySet,
 )
-from .reviews import Reviewed, SubmittedForReview
+from .reviews import SubmittedForReview
 from .validators import validate_deliverable_file
 from .workflow import EDITABLE_STATES
 
@@ -643,7 +643,7 @@ def deliverable_upload_to(instance, filename: str) -> str:
     return f"deliverables/{uuid.uuid4().hex}{extension}"
 
 
-class Deliverable(IllustrativeMixin, Reviewed, BaseModel):
+class Deliverable(IllustrativeMixin, SubmittedForReview, BaseModel):
     """A product of the CAP — guidelines, an NDF, a LAF, a database, a report — with its document
     and the Secretariat's review."""
 

@@ -111,8 +111,11 @@ def progress_update_submit(*, user, data: dict) -> ProgressUpdate:
 def progress_update_change(*, update: ProgressUpdate, user, data: dict) -> ProgressUpdate:
     """Correct a progress update not yet accepted; a returned one goes back for review."""
     _check_reporter(user, data.get("activity") or update.activity)
+    # Whoever sends it (back) for review is its submitter: the four-eyes rule reads it.
     return generic.object_update(
-        instance=update, user=user, data={**data, "review_status": ReviewStatus.SUBMITTED}
+        instance=update,
+        user=user,
+        data={**data, "review_status": ReviewStatus.SUBMITTED, "submitted_by": user},
     )
 
 
@@ -139,13 +142,26 @@ def deliverable_review(*, deliverable: Deliverable, user, accept: bool, comment:
 
 
 @transaction.atomic
+def deliverable_submit(*, user, data: dict) -> Deliverable:
+    """Record a deliverable; it waits for a case manager's review (not the submitter's: four eyes)."""
+    return generic.object_create(
+        model=Deliverable,
+        user=user,
+        data={**data, "submitted_by": user, "review_status": ReviewStatus.SUBMITTED},
+    )
+
+
+@transaction.atomic
 def deliverable_change(*, deliverable: Deliverable, user, data: dict) -> Deliverable:
-    """Edit a deliverable; a new document (or a change to a returned one) goes back for review."""
+    """Edit a deliverable; a new document (or a change to a returned one) goes back for review,
+    with the editor as its submitter."""
     data = dict(data)
     if "file" in data and data["file"] is not None and not getattr(data["file"], "_committed", True):
         data["review_status"] = ReviewStatus.SUBMITTED
+        data["submitted_by"] = user
     elif deliverable.review_status == ReviewStatus.RETURNED:
         data["review_status"] = ReviewStatus.SUBMITTED
+        data["submitted_by"] = user
     # A replaced document is kept on disk: the record's history still names it.
     return generic.object_update(instance=deliverable, user=user, data=data)
 

@@ -343,6 +343,9 @@ class DeliverableEditView(CaseRecordEditView):
     form_class = DeliverableForm
     template_name = "workplans/deliverable_form.html"
 
+    def create(self, data):
+        return services.deliverable_submit(user=self.request.user, data=data)
+
     def update(self, data):
         return services.deliverable_change(deliverable=self.object, user=self.request.user, data=data)
 

@@ -50,6 +50,22 @@ def record_workplan_step(workplan, *, transition, from_state, user, comment, rea
 
 
 @guard()
+def approver_did_not_submit(workplan, *, user, **_context) -> tuple[bool, str]:
+    """Four eyes: the person who submitted the workplan version does not approve it."""
+    from .models import WorkplanStep
+
+    submitted_by = (
+        WorkplanStep.objects.filter(workplan=workplan, action=A.SUBMIT)
+        .order_by("-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if submitted_by is None or submitted_by != user.pk:
+        return True, ""
+    return False, str(_("You submitted this workplan: another case manager approves it."))
+
+
+@guard()
 def has_activities(workplan, **_context) -> tuple[bool, str]:
     """A workplan is submitted with at least one activity."""
     if workplan.activities.exists():
@@ -144,6 +160,7 @@ WORKFLOW = Workflow(
             S.APPROVED,
             CASE_MANAGER_ROLES,
             A.APPROVE.label,
+            guards=(approver_did_not_submit,),
             effect=supersede_revised_version,
         ),
         Transition(
@@ -196,9 +213,24 @@ def activity_takes_progress(update, **_context) -> None:
     activity.save(update_fields=["status", "percent_complete", "actual_start", "actual_end", "updated"])
 
 
+@guard(field="review_status")
+def reviewer_is_not_submitter(record, *, user, **_context) -> tuple[bool, str]:
+    """Four eyes: the person who submitted a record (``SubmittedForReview.submitted_by``) does not
+    accept it; another case manager does. A record whose submitter is unknown (entered before the
+    portal recorded it) may be accepted by anyone allowed."""
+    if record.submitted_by_id is None or record.submitted_by_id != user.pk:
+        return True, ""
+    return False, str(
+        _("You submitted this %(record)s: another case manager accepts it.")
+        % {"record": record._meta.verbose_name}
+    )
+
+
 def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effect=None, guards=()):
     """The two steps of a review by a case manager (progress updates, deliverables, results):
-    accept (with the record's ``effect`` and ``guards``), or return with a comment."""
+    accept (with the record's ``effect`` and ``guards``, and always the four-eyes rule
+    :func:`reviewer_is_not_submitter`), or return with a comment."""
+    guards = (reviewer_is_not_submitter, *guards)
     return (
         Transition(
             ReviewDecision.ACCEPT,

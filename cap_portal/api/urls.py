@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.urls import routes as people_routes
+from accounts.views.tokens import ApiTokenViewSet
 from budgets.api.views import routes as funding_routes
 from cases.api.urls import routes as case_routes
 from decisions.api.urls import routes as decision_routes
@@ -20,8 +22,10 @@ for prefix, viewset, basename in [
     *funding_routes,
     *report_routes,
     *decision_routes,
+    *people_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
+router.register("tokens", ApiTokenViewSet, basename="apitoken")
 
 app_name = "api"
 urlpatterns = [

@@ -1,14 +1,14 @@
+from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cap_portal.api.authentication import token_expired
+from accounts.tokens import token_create_for_sign_in
 from parties.models import RoleAssignment
 
 
@@ -43,7 +43,9 @@ class MeView(APIView):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("The secret: shown this once, keep it safe."))
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 def _locked_out(request) -> bool:
@@ -54,10 +56,19 @@ def _locked_out(request) -> bool:
     )
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (``Authorization: Token …``).
+class ObtainTokenView(APIView):
+    """Exchange a username and password for an API token (``Authorization: Token …``), for
+    scripts. Each call creates a new named token ("Signed in through the API on …") with the
+    default expiry, listed on the user's API tokens page; its secret is answered this once.
     Wrong credentials answer 401, like any other failed authentication; 429 while django-axes
     holds the (username, address) pair locked after repeated failures."""
+
+    permission_classes = []
+    renderer_classes = [JSONRenderer]
+    serializer_class = AuthTokenSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        return self.serializer_class(*args, context={"request": self.request, "view": self}, **kwargs)
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer})
     def post(self, request, *args, **kwargs):
@@ -71,10 +82,14 @@ class ObtainTokenView(ObtainAuthToken):
                 raise Throttled(detail=_("Too many failed sign-in attempts: try again later."))
             raise AuthenticationFailed()
         user = serializer.validated_data["user"]
-        token = Token.objects.filter(user=user).first()
-        if token is not None and token_expired(token):
-            token.delete()  # an expired token is replaced by a new one
-            token = None
-        if token is None:
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        if Authenticator.objects.filter(user=user).exists():
+            # A password alone must not stand in for the second factor.
+            raise PermissionDenied(
+                _(
+                    "This account uses two-factor authentication: create a token on your account "
+                    "page (API tokens) instead."
+                )
+            )
+        token, secret = token_create_for_sign_in(user=user)
+        data = {"token": secret, "name": token.name, "expires_at": token.expires_at}
+        return Response(TokenSerializer(data).data, headers={"Cache-Control": "no-store"})

@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # Unused since API tokens are accounts.ApiToken (named, digests only), but kept installed:
+    # existing databases and backup archives record its migrations, which restore and the
+    # migrate-forward check require this code to know. Its table holds no token that works.
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.SecretariatMFAMiddleware",  # MFA_REQUIRED_FOR_SECRETARIAT
     # Last, as django-axes asks: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,12 +145,9 @@ AXES_RESET_ON_SUCCESS = True
 # The client's address is REMOTE_ADDR unless a proxy we run sets X-Forwarded-For: name how many
 # proxies stand in front (TRUSTED_PROXY_COUNT=1 behind one nginx); otherwise the header is the
 # client's own word and is ignored.
+# One rule (cap_portal.clientip.client_address) for axes, the API throttles and allauth.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "cap_portal.clientip.client_address"
 # A session ends after this many seconds without a request (default 2 hours); it is renewed at
 # most once a minute (cap_portal.middleware.SessionIdleTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
@@ -154,8 +155,67 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 # Whether the sample portfolio and the demo users (whose password is published in README) may
 # be loaded: only the embedded default (settings.local) and the tests say yes; production never.
 DEMO_DATA_ALLOWED = False
-# API tokens expire this many days after they were issued (0: never).
+# A new API token expires this many days from today unless its user picks another date, which may
+# be at most API_TOKEN_MAX_DAYS away (accounts.tokens).
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+# An invitation link (accounts.Invitation) works this many days after it was sent.
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+
+# --- Accounts, MFA and single sign-on (django-allauth) ---------------------------------------
+# Sign-in with a username or an e-mail address and a password at /login/ (allauth's view); no
+# self sign-up: people arrive by invitation (accounts.adapters.AccountAdapter closes sign-up).
+# Password reset by e-mail and password change are allauth's, in the user's language; a change is
+# recorded in the admin log and allauth e-mails the user a "password changed" notice.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_FORMS = {"login": "accounts.signin.LoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# The invitation proved the address: no verification step.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CAP Portal] "
+# A session lasts SESSION_COOKIE_AGE (the idle timeout above), as with Django's own login view.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# allauth's rate limits stay on, except its per-name limit on failed sign-ins: five failures for
+# a name from anywhere would lock that person out everywhere. django-axes locks the (name,
+# address) pair instead (accounts.signin.axes_username reads allauth's "login" field and the API's
+# "username"); allauth keeps a per-address limit. The address is cap_portal.clientip's, as for
+# django-axes (AccountAdapter.get_client_ip).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+# Multi-factor authentication: an authenticator app (TOTP) and recovery codes. With
+# MFA_REQUIRED_FOR_SECRETARIAT=true, a signed-in user holding a Secretariat role (case manager,
+# Secretariat viewer) without an authenticator app can reach only the page that sets one up (and
+# sign-out, static files, /healthz) until they do (accounts.mfa.SecretariatMFAMiddleware); API
+# requests with a token are not affected. Off by default.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CAP Portal"
+MFA_REQUIRED_FOR_SECRETARIAT = env.bool("MFA_REQUIRED_FOR_SECRETARIAT", default=False)
+# Optional OpenID Connect single sign-on for Secretariat staff, set only from the environment:
+# OIDC_PROVIDER_NAME (shown as "Sign in with <name>"), OIDC_SERVER_URL (the issuer; its
+# /.well-known/openid-configuration is read), OIDC_CLIENT_ID, OIDC_CLIENT_SECRET. Without
+# OIDC_CLIENT_ID there is no provider. No account is ever created through it: a sign-in connects
+# to the existing active user with the same e-mail address, verified by the provider, or is refused.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"APPS": []}}
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+if OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "sso",
+            "name": env.str("OIDC_PROVIDER_NAME", default="single sign-on"),
+            "client_id": OIDC_CLIENT_ID,
+            "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+            "settings": {"server_url": env.str("OIDC_SERVER_URL"), "oauth_pkce_enabled": True},
+        }
+    )
 
 # --- Internationalisation: CITES's three working languages -----------------------------------
 LANGUAGE_CODE = "en"
@@ -175,6 +235,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# With OBJECT_STORAGE_BUCKET, uploads and rendered reports go to S3-compatible object storage
+# (AWS S3, MinIO, Ceph, …) instead of MEDIA_ROOT, so web and workers on several machines share
+# them. Objects stay private (no ACL sent: the bucket's own, private, policy applies) and are
+# never linked to: downloads are read from the bucket by the permission-checked views
+# (cap_portal.responses.stored_file). Empty keys leave boto3 its own chain (an IAM role, …).
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    _object_storage_endpoint = env.str("OBJECT_STORAGE_ENDPOINT_URL", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORAGE_BUCKET,
+            "endpoint_url": _object_storage_endpoint,
+            "region_name": env.str("OBJECT_STORAGE_REGION", default="") or None,
+            "access_key": env.str("OBJECT_STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("OBJECT_STORAGE_SECRET_KEY", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,  # should a URL ever be made, it is signed and expires
+            "file_overwrite": False,
+            # MinIO and most S3-compatible servers take the bucket in the path, not the host name.
+            "addressing_style": "path" if _object_storage_endpoint else None,
+            # A download is read into a temporary file before it is sent: in memory up to 5 MB,
+            # on disk beyond (the default, 0, would hold a whole 20 MB document in memory).
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Embedded default prints e-mail to the console; EMAIL_URL=smtp://user:pass@host:587 sends it.
@@ -243,6 +329,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("RENDER_REAP_EVERY", default=60.0),
     },
 }
+# Optional scheduled backups (docs/operations.md "Backup and restore"), off by default: at
+# BACKUP_SCHEDULE_HOUR every night, cap_portal.tasks.scheduled_backup writes a dated archive
+# (backup_portal's) into BACKUP_DIR and keeps the last BACKUP_KEEP; the outcome goes to the case
+# managers' notification log (a failure by e-mail too). The task is acknowledged on receipt, so its
+# time limit may exceed the broker's visibility timeout.
+BACKUP_SCHEDULE_ENABLED = env.bool("BACKUP_SCHEDULE_ENABLED", default=False)
+BACKUP_SCHEDULE_HOUR = env.int("BACKUP_SCHEDULE_HOUR", default=2)
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+BACKUP_TASK_TIME_LIMIT = env.int("BACKUP_TASK_TIME_LIMIT", default=4 * 60 * 60)
+if BACKUP_SCHEDULE_ENABLED:
+    CELERY_BEAT_SCHEDULE["scheduled-backup"] = {
+        "task": "cap_portal.tasks.scheduled_backup",
+        "schedule": crontab(hour=BACKUP_SCHEDULE_HOUR, minute=0),
+    }
 # Render jobs (reports.tasks.render_report): bounded time limits (a 185-Party report renders in
 # well under them, see docs/reports.md); the worker refreshes the job's heartbeat_at every
 # RENDER_HEARTBEAT_INTERVAL seconds, and a running job without a heartbeat for RENDER_STALL_AFTER
@@ -263,7 +364,7 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
-        "cap_portal.api.authentication.ExpiringTokenAuthentication",
+        "cap_portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -275,12 +376,14 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": [
         "cap_portal.api.throttling.UserThrottle",
+        "cap_portal.api.throttling.TokenThrottle",
         "cap_portal.api.throttling.AnonThrottle",
     ],
 }
 # Requests per user (or token) and per anonymous address; 429 with Retry-After beyond.
 API_THROTTLE_RATES = {
     "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    "token": env.str("API_THROTTLE_TOKEN", default="600/minute"),
     "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
 }
 SPECTACULAR_SETTINGS = {
@@ -299,6 +402,7 @@ SPECTACULAR_SETTINGS = {
         "CapStageEnum": "cases.choices.CapStage",  # stage, from_stage, to_stage
         "LevelEnum": "cases.choices.Level",  # export_significance, potential_for_impact
         "SelectionDecisionEnum": "cases.choices.SelectionDecision",
+        "ApiTokenStatusEnum": "accounts.tokens.TokenStatus",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

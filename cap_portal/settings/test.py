@@ -20,6 +20,9 @@ DEMO_DATA_ALLOWED = True
 API_THROTTLE_RATES = {"user": None, "anon": None}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False  # login throttling has its own test, which turns it back on
+# Nor django-allauth's rate limits (counted in the cache, across tests); tests/accounts/test_signin.py
+# turns the portal's back on.
+ACCOUNT_RATE_LIMITS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,7 +1,8 @@
 """The notification log and users' preferences (imported by cases/models.py).
 
 Every reminder the portal sends is a :class:`Notification` row: to whom, what, when, about which
-object, and a ``key`` that makes each reminder go out once. A user's :class:`UserPreference`
+object, and a ``key`` that makes each reminder go out once. The outcome of a scheduled backup is
+logged there too, for the case managers, without a Party. A user's :class:`UserPreference`
 holds their preferred language: applied at sign-in (``portfolio.preferences``) and used for the
 e-mails they receive.
 """
@@ -25,13 +26,16 @@ class NotificationKind(models.TextChoices):
     MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
     AGREEMENT_ENDING = "agreement_ending", _("Agreement ending")
     AGREEMENT_ENDED = "agreement_ended", _("Agreement ended")
+    BACKUP_DONE = "backup_done", _("Backup written")
+    BACKUP_FAILED = "backup_failed", _("Backup failed")
 
 
 class Notification(BaseModel):
-    """One message sent by the portal (a reminder e-mail), kept as a log.
+    """One message sent by the portal (a reminder e-mail, a backup's outcome), kept as a log.
 
-    The Secretariat reads every notification; focal points read those of their Party. Written
-    by ``portfolio.reminders`` only.
+    The Secretariat reads every notification; focal points read those of their Party, and so
+    never one without a Party (a backup's). Written by ``portfolio.reminders`` and
+    ``cap_portal.backup.backup_scheduled``; ``email`` is empty when it was only logged.
     """
 
     recipient = models.ForeignKey(
@@ -41,7 +45,13 @@ class Notification(BaseModel):
         verbose_name=_("recipient"),
     )
     party = models.ForeignKey(
-        "parties.Party", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("Party")
+        "parties.Party",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("Party"),
+        help_text=_("None for what concerns the whole portal (a backup): seen by the Secretariat only."),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     subject = models.CharField(_("subject"), max_length=255)

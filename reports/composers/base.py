@@ -20,6 +20,7 @@ from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from .. import selectors
 from ..choices import SectionKind
 
 K = SectionKind
@@ -91,6 +92,31 @@ class ComposeContext:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    # The per-Party reads every section shares, each one query for all the report's Parties.
+
+    def activities(self) -> list:
+        """Activities of the workplans in force, as recorded on the as-of date (with ``party_id``)."""
+        return self.memo(
+            "activities_in_force", lambda: selectors.activities_in_force(self.party_ids, self.as_of)
+        )
+
+    def late_activities(self, party_id) -> list:
+        late = self.memo(
+            "late_activities",
+            lambda: selectors.late_activities(self.party_ids, self.as_of, self.activities()),
+        )
+        return late.get(party_id, [])
+
+    def corrective_actions(self, party_id) -> list:
+        actions = self.memo(
+            "corrective_actions", lambda: selectors.corrective_actions(self.party_ids, self.as_of)
+        )
+        return actions.get(party_id, [])
+
+    def open_compliance_cases(self, party_id) -> list:
+        cases = self.memo("open_cases", lambda: selectors.open_compliance_cases(self.party_ids, self.as_of))
+        return cases.get(party_id, [])
 
     def for_party(self, party) -> ComposeContext:
         return ComposeContext(self.report, self.as_of, self.parties, party, self.cache)

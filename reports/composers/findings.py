@@ -64,15 +64,7 @@ def _workplans(context: ComposeContext) -> dict:
 def _activities(context: ComposeContext) -> list:
     """The activities of the workplans in force on the as-of date, as recorded then, each with
     its workplan's Party (``party_id``)."""
-
-    def read():
-        by_workplan = {wp.pk: party_id for party_id, wp in _workplans(context).items()}
-        rows = selectors._activities(by_workplan, context.as_of)
-        for row in rows:
-            row.party_id = by_workplan[row.workplan_id]
-        return rows
-
-    return context.memo("findings_activities", read)
+    return context.activities()
 
 
 def _results(context: ComposeContext) -> list:
@@ -157,7 +149,7 @@ def compose_selection(context: ComposeContext) -> Composition:
     ) % {"count": parties}
     cases, mechanisms, several = 0, set(), []
     for party in context.parties:
-        open_cases = selectors.open_compliance_cases(party.pk, context.as_of)
+        open_cases = context.open_compliance_cases(party.pk)
         cases += len(open_cases)
         party_mechanisms = {case.mechanism_id for case in open_cases}
         mechanisms |= party_mechanisms
@@ -529,11 +521,7 @@ def compose_expectations(context: ComposeContext) -> Composition:
         )
     statuses = Counter(activity.status for activity in activities)
     completed = statuses[ActivityStatus.COMPLETED]
-    late = [
-        activity
-        for party_id in _workplans(context)
-        for activity in selectors.late_activities(party_id, context.as_of)
-    ]
+    late = [activity for party_id in _workplans(context) for activity in context.late_activities(party_id)]
     values = {"total": len(activities), "completed": completed, "date": format_date(context.as_of)}
     if completed:
         text = (
@@ -565,9 +553,7 @@ def compose_expectations(context: ComposeContext) -> Composition:
             )
             % {"count": len(late)}
         )
-    corrective = sum(
-        len(selectors.corrective_actions(party_id, context.as_of)) for party_id in _workplans(context)
-    )
+    corrective = sum(len(context.corrective_actions(party_id)) for party_id in _workplans(context))
     if corrective:
         parts.append(
             ngettext(

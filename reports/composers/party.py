@@ -201,7 +201,7 @@ def _party_rating(context: ComposeContext) -> tuple[str, dict]:
 
 def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
     party = context.party
-    cases = selectors.open_compliance_cases(party.pk, context.as_of)
+    cases = context.open_compliance_cases(party.pk)
     labels = []
     for case in cases:
         label = str(case.mechanism.short_name)
@@ -435,8 +435,8 @@ def _party_results(context: ComposeContext) -> tuple[str, dict]:
 
 def _party_delays(context: ComposeContext) -> tuple[str, dict]:
     party = context.party
-    late = selectors.late_activities(party.pk, context.as_of)
-    actions = selectors.corrective_actions(party.pk, context.as_of)
+    late = context.late_activities(party.pk)
+    actions = context.corrective_actions(party.pk)
     parts = []
     if late:
         parts.append(

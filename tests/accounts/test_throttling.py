@@ -19,7 +19,7 @@ LIMIT = 3
 
 def fail_logins(client, username, times=LIMIT, **extra):
     for _ in range(times):
-        client.post(reverse("login"), {"username": username, "password": "wrong"}, **extra)
+        client.post(reverse("login"), {"login": username, "password": "wrong"}, **extra)
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT)
@@ -27,7 +27,7 @@ def test_failures_for_one_name_do_not_lock_others_behind_the_same_address(client
     """Wrong passwords for one name from an address do not lock another user at that address."""
     user_create(username="alice", password="alice-right-password")
     fail_logins(client, "mallory-guess")
-    response = client.post(reverse("login"), {"username": "alice", "password": "alice-right-password"})
+    response = client.post(reverse("login"), {"login": "alice", "password": "alice-right-password"})
     assert response.status_code == 302, "alice was locked out by failures for another name"
     assert client.session.get("_auth_user_id")
 
@@ -39,7 +39,7 @@ def test_failures_from_one_address_do_not_lock_the_account_elsewhere(client):
     fail_logins(client, "alice", REMOTE_ADDR="203.0.113.9")
     response = client.post(
         reverse("login"),
-        {"username": "alice", "password": "alice-right-password"},
+        {"login": "alice", "password": "alice-right-password"},
         REMOTE_ADDR="198.51.100.7",
     )
     assert response.status_code == 302, "alice was locked out by failures from another address"
@@ -50,7 +50,7 @@ def test_the_locked_pair_stays_locked(client):
     """The pair that failed is locked: even the right password answers 429."""
     user_create(username="alice", password="alice-right-password")
     fail_logins(client, "alice")
-    response = client.post(reverse("login"), {"username": "alice", "password": "alice-right-password"})
+    response = client.post(reverse("login"), {"login": "alice", "password": "alice-right-password"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -78,12 +78,12 @@ def test_a_forged_forwarded_for_header_is_ignored_without_a_trusted_proxy(client
     for n in range(LIMIT):
         client.post(
             reverse("login"),
-            {"username": "alice", "password": "wrong"},
+            {"login": "alice", "password": "wrong"},
             HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
         )
     response = client.post(
         reverse("login"),
-        {"username": "alice", "password": "alice-right-password"},
+        {"login": "alice", "password": "alice-right-password"},
         HTTP_X_FORWARDED_FOR="192.0.2.200",
     )
     assert response.status_code == 429

@@ -125,18 +125,20 @@ def test_french_ui(page, portfolio):
         page.get_by_label("Language").select_option("fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.shot("french-dashboard")
+    page.locator("#account-menu").click()  # sign-out is in the account menu
     with page.expect_navigation():
         page.locator("form[action='/logout/'] button").click()
     page.context.clear_cookies()
     page.goto(page.base_url + "/login/")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.locator("#id_username").fill("viewer")
+    page.locator("#id_login").fill("viewer")
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
     assert page.locator("html").get_attribute("lang") == "fr"  # the preferred language, at sign-in
+    page.locator("#account-menu").click()  # sign-out is in the account menu
     with page.expect_navigation():
         page.locator("form[action='/logout/'] button").click()
     page.goto(page.base_url + "/login/")
-    assert page.get_by_text("Nom d’utilisateur").is_visible()
+    assert page.get_by_text("Nom d'utilisateur ou e-mail").is_visible()  # allauth's catalogue
     page.shot("french-login")

@@ -147,8 +147,8 @@ def test_login_is_throttled_after_repeated_failures(client, world):
 
     user_create(username="bob", password="right-password")
     for _ in range(3):
-        client.post(reverse("login"), {"username": "bob", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "bob", "password": "right-password"})
+        client.post(reverse("login"), {"login": "bob", "password": "wrong"})
+    response = client.post(reverse("login"), {"login": "bob", "password": "right-password"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 

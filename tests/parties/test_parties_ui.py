@@ -84,7 +84,7 @@ def test_login_and_logout_pages(world, client):
 
     user_create(username="alice", password="correct-horse")
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse"})
+    response = client.post(reverse("login"), {"login": "alice", "password": "correct-horse"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302

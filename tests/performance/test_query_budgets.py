@@ -24,6 +24,7 @@ from cap_portal.views import ObjectListView
 from parties.models import Donor, Party
 from tests.security import matrix  # before matrix_apps: it merges matrix_apps' rows
 from tests.security import matrix_apps as m
+from tests.security import matrix_people as people
 from tests.workplans.factories import ActivityFactory, make_recommendation, make_workplan
 from workplans.choices import WorkplanStatus
 
@@ -72,6 +73,10 @@ API_BUDGETS = {
     "report-render": 5,
     "report-version": 5,
     "decision": 5,
+    "apitoken": 5,
+    "invitation": 5,
+    "roleassignment": 5,
+    "person": 6,
 }
 
 # UI list pages (views built on cap_portal.views.ObjectListView), by URL name.
@@ -89,6 +94,7 @@ UI_BUDGETS = {
     "budgets:expenditure_list": 5,
     "reports:report_list": 6,
     "decisions:decision_list": 6,
+    "people:invitation_list": 5,
 }
 
 # The portfolio dashboard (the Secretariat's home page), for 1 and for 50 CAP cases.
@@ -101,6 +107,8 @@ OTHER_PAGES = {
     "portfolio:attention": (11, lambda world: attention_items(world)),
     "workplans:my_work": (6, lambda world: work_items(world)),
     "budgets:absorption": (11, lambda world: funded_party(world)),
+    "tokens:token_list": (5, lambda world: case_managers_token(world)),
+    "people:person_list": (6, lambda world: people.spare_person(world, f"p{next(_serial)}")),
 }
 
 # Lists with a query per row that are not fixed yet, with where the extra queries come from.
@@ -179,8 +187,16 @@ def work_items(world):
     return m.submitted_workplan(world, "own")
 
 
+def case_managers_token(world):
+    """A new API token of the case manager (the lists show one's own tokens)."""
+    from accounts.tokens import token_create
+
+    return token_create(user=world.users["case_manager"], name=f"token {next(_serial)}")[0]
+
+
 # One builder per model (label "app.Model"), shared by the API and the UI lists of that model.
 MAKERS = {
+    "accounts.ApiToken": case_managers_token,
     "parties.Party": lambda world: fresh_party(),
     "parties.Authority": own(matrix.authority),
     "parties.Contact": own(matrix.contact),
@@ -217,6 +233,9 @@ MAKERS = {
     "reports.ReportRender": own(m.render_job),
     "reports.ReportVersion": own(m.version),
     "decisions.Decision": own(m.decision),
+    "accounts.Invitation": lambda world: people.invitation(world, f"i{next(_serial)}"),
+    "parties.RoleAssignment": lambda world: people.role_assignment(world, f"r{next(_serial)}"),
+    "auth.User": lambda world: people.spare_person(world, f"u{next(_serial)}"),
     "absorption": funded_party,
 }
 

@@ -113,11 +113,11 @@ def test_feed_holds_comments_workflow_steps_and_transitions(world, cases):
 @pytest.mark.django_db
 def test_preferred_language_applied_at_sign_in_and_remembered_on_switch(world, client):
     user = world.users["ma_focal_point"]
-    client.post(reverse("login"), {"username": "ma_focal_point", "password": "pw-ma_focal_point"})
+    client.post(reverse("login"), {"login": "ma_focal_point", "password": "pw-ma_focal_point"})
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert preferred_language(user) == "fr"
     client.post(reverse("logout"))
     client.cookies.clear()
-    response = client.post(reverse("login"), {"username": "ma_focal_point", "password": "pw-ma_focal_point"})
+    response = client.post(reverse("login"), {"login": "ma_focal_point", "password": "pw-ma_focal_point"})
     assert response.cookies["django_language"].value == "fr"
     assert client.get(reverse("home")).content.decode().count('lang="fr"') == 1

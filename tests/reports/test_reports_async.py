@@ -91,15 +91,16 @@ def test_a_new_render_is_queued_once_the_previous_job_finished(world, client):
 
 
 def test_a_job_whose_worker_died_does_not_block_the_report_for_ever(world, client):
-    """A job still "running" past the task's hard time limit lost its worker (the filesystem
-    broker does not give a taken message back): a new request marks it failed and queues anew."""
+    """A job "running" without a heartbeat for RENDER_STALL_AFTER lost its worker (the filesystem
+    broker does not give a taken message back): a new request marks it failed and queues anew,
+    by the reaper's rule (reports.services.stalled_q), not one of its own."""
     report = make_report([world.own])
     client.force_login(world.users["case_manager"])
     stale = client.post(render_url(report), **JSON).json()
     ReportRender.objects.filter(pk=stale["id"]).update(
         state=RenderState.RUNNING,
         percent=40,
-        started_at=timezone.now() - services.RENDER_ABANDONED_AFTER - datetime.timedelta(minutes=1),
+        started_at=timezone.now() - services.render_stall_after() - datetime.timedelta(minutes=1),
     )
     fresh = client.post(render_url(report), **JSON).json()
     assert fresh["id"] != stale["id"] and fresh["state"] == RenderState.QUEUED
@@ -108,7 +109,7 @@ def test_a_job_whose_worker_died_does_not_block_the_report_for_ever(world, clien
     # A job queued as long (its message lost, or no worker ever started) is replaced the same way;
     # its message, delivered late, finds it failed and renders nothing.
     ReportRender.objects.filter(pk=fresh["id"]).update(
-        created=timezone.now() - services.RENDER_ABANDONED_AFTER - datetime.timedelta(minutes=1)
+        created=timezone.now() - services.render_queue_lost_after() - datetime.timedelta(minutes=1)
     )
     third = client.post(render_url(report), **JSON).json()
     assert third["id"] != fresh["id"]

@@ -52,8 +52,8 @@ def test_workplan_selectors_read_the_version_in_force(world, togo):
     assert labels[ActivityStatus.COMPLETED] == "Completed"
     areas = selectors.workplan_areas(togo.workplan)
     assert len(areas) == 4 and areas == area_labels(togo.activities)
-    assert [a.code for a in selectors.late_activities(world.own.pk, AS_OF)] == ["A3", "A4"]
-    assert len(selectors.corrective_actions(world.own.pk, AS_OF)) == 1
+    assert [a.code for a in selectors.late_activities([world.own.pk], AS_OF)[world.own.pk]] == ["A3", "A4"]
+    assert len(selectors.corrective_actions([world.own.pk], AS_OF)[world.own.pk]) == 1
     assert selectors.revised_workplans(ids) == 1
 
 
@@ -72,7 +72,7 @@ def test_event_mission_and_deliverable_selectors_read_the_records(world, togo):
 
 def test_compliance_selectors_read_the_records(world, togo):
     ids = [world.own.pk]
-    (case,) = selectors.open_compliance_cases(world.own.pk, AS_OF)
+    (case,) = selectors.open_compliance_cases([world.own.pk], AS_OF)[world.own.pk]
     assert case.species == "Pandinus imperator"
     assert selectors.recommendation_counts(ids, AS_OF) == {
         world.own.pk: {RecommendationStatus.IMPLEMENTED: 1, RecommendationStatus.OPEN: 1}

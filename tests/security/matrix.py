@@ -78,6 +78,19 @@ def donor(world, target):
     return {"own": world.donor, "other": world.other_donor}[target]
 
 
+def api_token(world, target):
+    """An API token of a person who holds no role (``target`` makes no difference)."""
+    from accounts.tokens import token_create
+    from parties.services import user_create
+
+    holder = user_create(username=f"token-holder-{target}", password="unused-Pa55word")
+    return token_create(user=holder, name=f"probe {holder.api_tokens.count()}")[0]
+
+
+# Another person's API token: case managers see and revoke everyone's; others get 404.
+TOKEN_KEEPERS = r("A", "H", "H", "H", "H")
+
+
 def by_code(obj):
     return {"code": str(obj.code)}
 
@@ -149,6 +162,17 @@ MATRIX: dict[str, Endpoint] = {
     "api:api-root": Endpoint(read=EVERYONE),
     "api:me": Endpoint(read=EVERYONE),
     "api:token": Endpoint(read=None, write=EVERYONE, public=True),
+    # API tokens: every user manages their own (tests/accounts/test_api_tokens.py); the token
+    # probed here is another person's, which only case managers see and revoke.
+    "tokens:token_list": Endpoint(read=EVERYONE),
+    "tokens:token_add": Endpoint(read=EVERYONE, write=EVERYONE),
+    "tokens:token_revoke": Endpoint(obj=api_token, read=TOKEN_KEEPERS, write=TOKEN_KEEPERS),
+    "api:apitoken-list": Endpoint(read=EVERYONE, write=EVERYONE),
+    "api:apitoken-detail": Endpoint(
+        obj=api_token, read=TOKEN_KEEPERS, write=TOKEN_KEEPERS, write_method="delete"
+    ),
+    "api:apitoken-history": Endpoint(obj=api_token, read=TOKEN_KEEPERS),
+    "api:apitoken-revoke": Endpoint(obj=api_token, read=None, write=TOKEN_KEEPERS),
     # Parties registry: plain CRUD rows from tests/access_expectations.py. A Party probed with
     # DELETE is a spare one, with no dependants.
     **crud_rows(
@@ -198,3 +222,7 @@ MATRIX.update(APP_ROWS)
 from .matrix_dashboard import DASHBOARD_ROWS  # noqa: E402
 
 MATRIX.update(DASHBOARD_ROWS)
+
+from .matrix_people import PEOPLE_ROWS  # noqa: E402
+
+MATRIX.update(PEOPLE_ROWS)

@@ -98,7 +98,7 @@ def test_login_does_not_follow_an_off_site_next(world, client):
     host; this pins it should the view be replaced)."""
     response = client.post(
         reverse("login") + "?next=https://evil.example/",
-        {"username": "case_manager", "password": "pw-case_manager", "next": "https://evil.example/"},
+        {"login": "case_manager", "password": "pw-case_manager", "next": "https://evil.example/"},
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]

@@ -171,9 +171,9 @@ def test_a_case_has_one_workplan_line(world, api_client, draft):
 
 
 def _approve(workplan, world):
-    cm = world.users["case_manager"]
-    services.workplan_transition(workplan=workplan, action="submit", user=cm)
-    return services.workplan_transition(workplan=workplan, action="approve", user=cm)
+    """Submitted by the Party's focal point, approved by the case manager (four eyes)."""
+    services.workplan_transition(workplan=workplan, action="submit", user=world.users["ma_focal_point"])
+    return services.workplan_transition(workplan=workplan, action="approve", user=world.users["case_manager"])
 
 
 def test_revision_copies_the_plan_and_supersedes_on_approval(world, api_client, draft):

@@ -131,6 +131,17 @@ def test_media_files_are_not_served_by_url(world, client):
     assert client.get("/media/" + deliverable.file.name).status_code == 404
 
 
+def test_the_edit_form_links_the_document_only_through_the_checked_download(world, client):
+    """The edit page must not offer the storage's own address of the file (on object storage a
+    signed bucket URL that skips the permission check; on disk a dead /media/ link)."""
+    upload_via_ui(client, world)
+    deliverable = Deliverable.objects.get()
+    page = client.get(reverse("workplans:deliverable_edit", kwargs={"pk": deliverable.pk})).content.decode()
+    assert reverse("workplans:deliverable_file", kwargs={"pk": deliverable.pk}) in page
+    assert deliverable.file.name not in page
+    assert deliverable.file.url not in page
+
+
 def upload_via_ui(client, world):
     from .factories import make_workplan
 

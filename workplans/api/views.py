@@ -363,6 +363,11 @@ class DeliverableViewSet(WorkflowStepsMixin, ServiceViewSet):
     extra_action_access = {"download": Action.VIEW, "review": Action.VIEW}
     workflow_steps = {"review": None}  # the decision names the step: accept or return
 
+    def perform_create(self, serializer):
+        serializer.instance = services.deliverable_submit(
+            user=self.request.user, data=dict(serializer.validated_data)
+        )
+
     @transaction.atomic
     def perform_update(self, serializer):
         serializer.instance = services.deliverable_change(

@@ -9,7 +9,8 @@ from cap_portal.backup import RestoreError, archive_verify, backup_restore
 class Command(BaseCommand):
     help = (
         "Restore an archive made by backup_portal into a new database (migrated here first) and "
-        "MEDIA_ROOT. The archive is checked whole before anything is written."
+        "the file storage (MEDIA_ROOT or the object-storage bucket). The archive is checked whole "
+        "before anything is written."
     )
 
     def add_arguments(self, parser):
