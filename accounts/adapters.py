@@ -79,6 +79,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         so that allauth does not wipe the person's password as it would for an address
         nobody ever confirmed."""
         user = sociallogin.user if sociallogin.is_existing else None
+        email = getattr(sociallogin, "_did_authenticate_by_email", None)
+        # Matched by e-mail: only the account's own address (set by the invitation or the
+        # Secretariat) counts, not one a user added to their account on allauth's e-mail page.
+        if user is not None and email and (user.email or "").lower() != email.lower():
+            user = None
         if user is None or not user.is_active:
             emails = ", ".join(e.email for e in sociallogin.email_addresses) or _("none")
             messages.error(
@@ -91,6 +96,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 % {"emails": emails},
             )
             raise ImmediateHttpResponse(redirect("login"))
-        email = getattr(sociallogin, "_did_authenticate_by_email", None)
         if email:
             email_address_confirm(user=user, email=email)

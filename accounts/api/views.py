@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -17,6 +18,11 @@ from parties.models import RoleAssignment
 from .serializers import InvitationSerializer, NoInputSerializer, PersonSerializer, RoleAssignmentSerializer
 
 
+# Business rules of the services (accounts/services.py), documented for the API schema.
+@extend_validation_errors(["invalid"], field_name="party", methods=["post"])
+@extend_validation_errors(["invalid"], field_name="donor", methods=["post"])
+@extend_validation_errors(["invalid"], field_name="email", methods=["post"])
+@extend_validation_errors(["invalid"], field_name=None, actions=["revoke", "resend"], methods=["post"])
 class InvitationViewSet(BaseModelViewSet):
     """Invitations to take a role, sent by e-mail (case managers; the Secretariat reads).
     Creating one sends it; ``…/{id}/resend/`` sends a new link with a new expiry date,
@@ -57,6 +63,10 @@ class InvitationViewSet(BaseModelViewSet):
         return Response(self.get_serializer(invitation).data)
 
 
+@extend_validation_errors(["invalid"], field_name="party", methods=["post"])
+@extend_validation_errors(["invalid"], field_name="donor", methods=["post"])
+@extend_validation_errors(["invalid"], field_name=None, methods=["post"])
+@extend_validation_errors(["invalid"], field_name="ends_on", methods=["patch"])
 class RoleAssignmentViewSet(BaseModelViewSet):
     """Who holds which role, for which Party or donor, from when until when (the Secretariat
     reads; case managers write). Creating one gives the role (an ended one is reopened);

@@ -215,3 +215,19 @@ def test_an_existing_person_is_matched_and_keeps_their_password(sso):
     alice.refresh_from_db()
     assert alice.check_password("alice-right-password")
     assert SocialAccount.objects.filter(user=alice, provider="sso").exists()  # connected
+
+
+def test_an_address_added_to_another_account_does_not_capture_the_sign_in(sso):
+    """An address someone added to their own account (allauth's e-mail page, unverified) does not
+    make single sign-on with that address land in their account: only an account's own address
+    counts."""
+    mallory = user_create(username="mallory", password="mallory-password", email="mallory@example.org")
+    EmailAddress.objects.create(user=mallory, email="director@example.org", verified=False, primary=False)
+    user_create(username="director", password="director-password", email="director@example.org")
+    request = _request()
+    sociallogin = _sociallogin(request, "director@example.org")
+    try:
+        _pre_social_login(request, sociallogin)
+    except ImmediateHttpResponse:
+        return  # refused (allauth found mallory's row first): the director signs in with a password
+    assert sociallogin.user.username == "director", "the sign-in landed in mallory's account"

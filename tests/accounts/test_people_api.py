@@ -156,3 +156,12 @@ def test_the_schema_declares_what_the_responses_hold():
     invitation = schema["components"]["schemas"]["Invitation"]["properties"]
     assert invitation["accepted_by"].get("nullable") is True
     assert "secret" not in invitation and "key_digest" not in invitation
+    # the services' field errors (role without its Party or donor, end before start) are documented
+    components = schema["components"]["schemas"]
+    for name in (
+        "V1InvitationsCreatePartyErrorComponent",
+        "V1InvitationsCreateDonorErrorComponent",
+        "V1RoleAssignmentsCreatePartyErrorComponent",
+        "V1RoleAssignmentsPartialUpdateEndsOnErrorComponent",
+    ):
+        assert "invalid" in components[name]["properties"]["code"]["enum"], name
