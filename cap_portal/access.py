@@ -111,7 +111,9 @@ def get_user_roles(user) -> UserRoles:
         global_roles.add(Role.CASE_MANAGER)
     if not user.is_active:
         return UserRoles(frozenset(), {})
-    assignments = RoleAssignment.objects.current().filter(user=user).values_list("role", "party_id", "donor_id")
+    assignments = (
+        RoleAssignment.objects.current().filter(user=user).values_list("role", "party_id", "donor_id")
+    )
     for role, party_id, donor_id in assignments:
         if role == Role.DONOR_OBSERVER:
             if donor_id is not None:
