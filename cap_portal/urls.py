@@ -1,11 +1,46 @@
+from allauth import urls as allauth_urls
 from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cap_portal import health
 from portfolio import views as portfolio_views
+
+# allauth pages the portal does not use, left out so that they are no attack surface: e-mail
+# address management and confirmation (the invitation proved the address), sign-in and
+# reauthentication by an e-mailed code, setting a first password (an invitation sets one),
+# connecting accounts and signing up through the identity provider (nobody signs up), and the
+# unnamed legacy /accounts/social/... redirects to those. ``account_signup`` stays: it shows the
+# "sign-up closed" page, and allauth's login page reverses it.
+ALLAUTH_URLS_UNUSED = {
+    "account_email",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "account_set_password",
+    "socialaccount_connections",
+    "socialaccount_signup",
+}
+
+
+def allauth_urls_used(patterns) -> list:
+    """allauth's URL patterns, walked recursively, without the unused ones (named above) and
+    without any unnamed one (the legacy redirects)."""
+    kept = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = allauth_urls_used(entry.url_patterns)
+            kept.append(
+                URLResolver(entry.pattern, inner, entry.default_kwargs, entry.app_name, entry.namespace)
+            )
+        elif entry.name and entry.name not in ALLAUTH_URLS_UNUSED:
+            kept.append(entry)
+    return kept
+
 
 urlpatterns = [
     path("", portfolio_views.HomeView.as_view(), name="home"),
@@ -15,7 +50,7 @@ urlpatterns = [
     path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(allauth_urls_used(allauth_urls.urlpatterns))),
     path("people/", include("accounts.people_urls")),
     path("account/tokens/", include("accounts.token_urls")),
     path("parties/", include("parties.urls")),

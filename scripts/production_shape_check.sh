@@ -6,6 +6,10 @@
 #   server, `uv run moto_server`, a bucket of its own: OBJECT_STORAGE_*), and through the API:
 #   - /healthz answers 200 with a worker;
 #   - the first case manager is created with the documented command (create_case_manager);
+#   - no account holds the demo password README publishes (the demo users do not exist here);
+#   - the case manager invites a focal point through the API; the invitation e-mail (written to
+#     files: EMAIL_URL=filemail://) carries the link; the person sets a password on the
+#     acceptance page and signs in on /login/, holding the role for their Party;
 #   - a one-Party report is rendered; the worker is killed (kill -9) while the job runs; a new
 #     worker is started; the reaper (beat: reports.reap_stalled_renders, with a short stall
 #     interval for this run) fails the dead job and queues it again once; the render ends done
@@ -50,6 +54,8 @@ export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SESSION_COOKI
 export MEDIA_ROOT="$work/media" STATIC_ROOT="$work/static" CELERY_BROKER_DIR="$work/celery"
 # A dead worker's job is noticed after 8 s without a heartbeat (two minutes in production).
 export RENDER_HEARTBEAT_INTERVAL=1 RENDER_STALL_AFTER=8 RENDER_REAP_EVERY=2
+# E-mails (the invitation) are written to files the check reads.
+export EMAIL_URL="filemail:///$work/mail"
 export CAP_CASE_MANAGER_PASSWORD
 CAP_CASE_MANAGER_PASSWORD="Shape-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -161,6 +167,81 @@ def token(username, password):
     status, _, body = call("POST", "/api/v1/auth/token/", {"username": username, "password": password})
     expect(status, 200, "token", body)
     print(body["token"])
+
+
+def no_published_password():
+    """README's demo accounts and password open nothing on the production shape."""
+    for username in ("casemanager", "viewer", "ma.togo", "sa.togo", "donor.eu"):
+        status, _, body = call("POST", "/api/v1/auth/token/", {"username": username, "password": "cap-demo-2025"})
+        if status == 200:
+            sys.exit(f"the demo account {username} signs in with README's password")
+    print("no demo account signs in with README's published password")
+
+
+class Browser:
+    """A cookie-keeping client posting forms as a browser does (CSRF token from the page)."""
+
+    def __init__(self):
+        import http.cookiejar
+
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path):
+        with self.opener.open(BASE + path, timeout=30) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post(self, path, fields):
+        import re
+        import urllib.parse
+
+        _status, _url, page = self.get(path)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if csrf is None:
+            sys.exit(f"{path}: no form with a CSRF token")
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf.group(1), **fields}).encode()
+        request = urllib.request.Request(BASE + path, data=data, method="POST")
+        request.add_header("Referer", BASE + path)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, path, error.read().decode()[:500]
+
+
+def onboard(mail_dir):
+    """The case manager invites a focal point for Togo; the link from the e-mail; a password set
+    on the acceptance page; a sign-in on /login/ with it; the role held (the API says so)."""
+    import pathlib
+    import re
+
+    address = "focal.point@example.org"
+    status, _, body = call(
+        "POST", "/api/v1/invitations/", {"email": address, "role": "ma_focal_point", "party": "TG", "language": "fr"}
+    )
+    expect(status, 201, "invitation", body)
+    mails = sorted(pathlib.Path(mail_dir).glob("*.log")) if pathlib.Path(mail_dir).exists() else []
+    text = "".join(m.read_text(errors="replace") for m in mails)
+    links = re.findall(r"(https?://\S+/people/invitations/accept/[^/\s]+/)", text)
+    if address not in text or not links:
+        sys.exit(f"no invitation e-mail with a link to {address} in {mail_dir}")
+    path = "/" + links[-1].split("/", 3)[3]
+    password = "Onboard-" + os.urandom(6).hex()
+    status, url, page = Browser().post(
+        path, {"username": "focal.togo", "password": password, "password_confirm": password}
+    )
+    if status != 200 or "/people/invitations/accept/" in url:
+        sys.exit(f"accepting the invitation: HTTP {status} at {url}: {page[:300]}")
+    person = Browser()
+    status, url, page = person.post("/login/", {"login": "focal.togo", "password": password})
+    if status != 200 or "/login/" in url:
+        sys.exit(f"signing in with the new password: HTTP {status} at {url}")
+    with person.opener.open(urllib.request.Request(BASE + "/api/v1/me/", headers={"Accept": "application/json"})) as r:
+        me = json.loads(r.read())
+    roles = [(role["role"], role["party"]) for role in me["roles"]]
+    if roles != [("ma_focal_point", "TG")]:
+        sys.exit(f"the new focal point holds {roles}, not the MA focal point role for Togo")
+    print(f"invited {address}; the link from the e-mail set a password; signed in as focal.togo: {roles}")
 
 
 def report():
@@ -362,7 +443,7 @@ manage create_case_manager --username shape-manager --email shape-manager@exampl
 
 step "gunicorn, a Celery worker and Celery beat (production settings)"
 port=$(free_port)
-export SHAPE_URL="http://127.0.0.1:$port"
+export SHAPE_URL="http://127.0.0.1:$port" PORTAL_URL="http://127.0.0.1:$port"  # links in e-mails
 start web uv run gunicorn cap_portal.wsgi:application --bind "127.0.0.1:$port" --workers 2 --threads 2 \
   --timeout 60 --log-level warning
 start_worker worker1
@@ -382,9 +463,15 @@ echo "/healthz: $health"
 grep -q '"status": *"ok"' <<<"$health" || fail "/healthz is not green"
 grep -q '"jobs"' <<<"$health" || fail "/healthz has no jobs check"
 
-step "an API token, a one-Party report, POST render (202)"
+step "no account holds README's published demo password"
+client no_published_password
+
+step "an API token for the case manager; they invite a focal point, who sets a password and signs in"
 SHAPE_TOKEN=$(client token shape-manager "$CAP_CASE_MANAGER_PASSWORD")
 export SHAPE_TOKEN
+client onboard "$work/mail"
+
+step "a one-Party report, POST render (202)"
 report_id=$(client report)
 job_id=$(client render "$report_id")
 echo "report $report_id, render job $job_id"

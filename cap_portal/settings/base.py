@@ -193,6 +193,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
 # sign-out, static files, /healthz) until they do (accounts.mfa.SecretariatMFAMiddleware); API
 # requests with a token are not affected. Off by default.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Confirming who one is (before changing how one signs in) takes the password or a second
+# factor, never an e-mailed code: those pages are cut (cap_portal.urls.ALLAUTH_URLS_UNUSED).
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 MFA_TOTP_ISSUER = "CAP Portal"
 MFA_REQUIRED_FOR_SECRETARIAT = env.bool("MFA_REQUIRED_FOR_SECRETARIAT", default=False)
 # Optional OpenID Connect single sign-on for Secretariat staff, set only from the environment:
@@ -271,6 +274,9 @@ EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# filemail:////var/mail/cap writes each message to a file there (a relay-less trial, the CI check).
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CAP Portal <cap-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

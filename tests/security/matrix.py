@@ -226,3 +226,7 @@ MATRIX.update(DASHBOARD_ROWS)
 from .matrix_people import PEOPLE_ROWS  # noqa: E402
 
 MATRIX.update(PEOPLE_ROWS)
+
+from .matrix_accounts import ACCOUNTS_ROWS  # noqa: E402
+
+MATRIX.update(ACCOUNTS_ROWS)
