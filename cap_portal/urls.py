@@ -10,10 +10,12 @@ from portfolio import views as portfolio_views
 
 # allauth pages the portal does not use, left out so that they are no attack surface: e-mail
 # address management and confirmation (the invitation proved the address), sign-in and
-# reauthentication by an e-mailed code, setting a first password (an invitation sets one),
-# connecting accounts and signing up through the identity provider (nobody signs up), and the
-# unnamed legacy /accounts/social/... redirects to those. ``account_signup`` stays: it shows the
-# "sign-up closed" page, and allauth's login page reverses it.
+# reauthentication by an e-mailed code, connecting accounts and signing up through the identity
+# provider (nobody signs up), and the unnamed legacy /accounts/social/... redirects to those.
+# ``account_signup`` stays: it shows the "sign-up closed" page, and allauth's login page reverses
+# it. ``account_set_password`` stays: the
+# password-change page sends an account without a usable password there (a superuser made with
+# ``createsuperuser --noinput``); for everyone else it leads to the change page.
 ALLAUTH_URLS_UNUSED = {
     "account_email",
     "account_confirm_email",
@@ -21,7 +23,6 @@ ALLAUTH_URLS_UNUSED = {
     "account_confirm_login_code",
     "account_request_reauthentication_code",
     "account_confirm_reauthentication_code",
-    "account_set_password",
     "socialaccount_connections",
     "socialaccount_signup",
 }

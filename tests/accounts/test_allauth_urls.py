@@ -3,6 +3,7 @@ they answer 404, and the flows the portal uses still work (issue 20)."""
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
 from django.urls import NoReverseMatch, reverse
 
 from parties.services import user_create
@@ -20,7 +21,6 @@ CUT_PATHS = [
     "/accounts/login/code/confirm/",
     "/accounts/reauthenticate/code/",
     "/accounts/reauthenticate/code/confirm/",
-    "/accounts/password/set/",
     "/accounts/3rdparty/",
     "/accounts/3rdparty/signup/",
     "/accounts/social/connections/",
@@ -35,7 +35,6 @@ CUT_NAMES = [
     "account_confirm_login_code",
     "account_request_reauthentication_code",
     "account_confirm_reauthentication_code",
-    "account_set_password",
     "socialaccount_connections",
     "socialaccount_signup",
 ]
@@ -106,3 +105,49 @@ def test_password_confirmation_with_a_verified_address(client, alice):
     assert "/reauthenticate/code/" not in page.content.decode()
     confirmed = client.post(response["Location"], {"password": PASSWORD})
     assert confirmed.status_code == 302 and confirmed["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_single_sign_on_errors_answer_401_in_place(signed_in, client, alice):
+    """Single sign-on's error page, and its callback reached with no code from the provider,
+    answer 401 with the error page to anyone (no redirect to sign in): the matrix's rows for them
+    (tests/security/matrix_accounts.py) probe nothing, this does."""
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="sso",
+        name="single sign-on",
+        client_id="cap-portal-test",
+        secret="unused",
+        settings={"server_url": "http://127.0.0.1:9"},
+    )
+    if signed_in:
+        client.force_login(alice)
+    for url in (
+        reverse("socialaccount_login_error"),
+        reverse("openid_connect_callback", kwargs={"provider_id": "sso"}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert "socialaccount/authentication_error.html" in [t.name for t in response.templates], url
+
+
+def test_an_account_without_a_usable_password_sets_one_instead_of_a_server_error(client):
+    """``createsuperuser --noinput`` makes an account with no usable password: once signed in
+    (e.g. through single sign-on), the password page lets it set one, it does not answer 500."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="no-password", email="np@example.org")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    change = client.get(reverse("account_change_password"))
+    assert change.status_code == 302 and change["Location"] == reverse("account_set_password")
+    page = client.get(reverse("account_set_password"))
+    assert page.status_code == 200
+    saved = client.post(
+        reverse("account_set_password"),
+        {"password1": "A-long-new-pass-2026", "password2": "A-long-new-pass-2026"},
+    )
+    assert saved.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("A-long-new-pass-2026")

@@ -81,6 +81,9 @@ ACCOUNTS_ROWS: dict = {
     "account_reauthenticate": Endpoint(read=EVERYONE, write=EVERYONE, exact=True),
     # Passwords
     "account_change_password": Endpoint(read=EVERYONE, write=EVERYONE, exact=True),
+    # Reached only by an account without a usable password; everyone else is sent on to the
+    # change page (a redirect, so not exact).
+    "account_set_password": Endpoint(read=EVERYONE, write=EVERYONE),
     "account_reset_password": Endpoint(**PUBLIC, write=EVERYONE, exact=True),
     "account_reset_password_done": Endpoint(**PUBLIC, exact=True),
     "account_reset_password_from_key": Endpoint(
