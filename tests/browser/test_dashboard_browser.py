@@ -140,5 +140,6 @@ def test_french_ui(page, portfolio):
     with page.expect_navigation():
         page.locator("form[action='/logout/'] button").click()
     page.goto(page.base_url + "/login/")
-    assert page.get_by_text("Nom d'utilisateur ou e-mail").is_visible()  # allauth's catalogue
+    # The portal's own catalogue (accounts/signin.py), not allauth's "ou e-mail".
+    assert page.get_by_text("Nom d'utilisateur ou adresse électronique").is_visible()
     page.shot("french-login")
