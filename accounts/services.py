@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,7 @@ from parties.services import role_assign
 
 from .emails import invitation_email_send
 from .models import Invitation, new_secret, secret_digest
+from .tokens import token_revoke
 
 # History reasons (history_change_reason holds 100 characters), in the default language.
 REASON_DEACTIVATED = "Account deactivated"
@@ -285,22 +285,17 @@ def user_deactivate(*, user, by):
     if by is not None and user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     today = timezone.localdate()
-    now = timezone.now()
     user.is_active = False
     user.save(update_fields=["is_active"])
-    open_roles = RoleAssignment.objects.select_for_update().filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=today), user=user
-    )
+    open_roles = RoleAssignment.objects.select_for_update().not_ended(today).filter(user=user)
     with acting_user(by):
         for assignment in open_roles:
             # A role that had not started yet ends the day it would have started: never held.
             assignment.ends_on = max(today, assignment.starts_on)
             assignment._change_reason = REASON_DEACTIVATED
             assignment.save()
-        for token in user.api_tokens.filter(revoked_at__isnull=True):
-            token.revoked_at = now
-            token._change_reason = REASON_DEACTIVATED
-            token.save()
+    for token in user.api_tokens.filter(revoked_at__isnull=True):
+        token_revoke(token=token, by=by, reason=REASON_DEACTIVATED)
     _log_account_change(user=user, by=by, message=REASON_DEACTIVATED)
     forget_user_roles(user)
     return user

@@ -131,10 +131,13 @@ def token_create_for_sign_in(*, user) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by) -> ApiToken:
-    """Revoke the token: from now on it answers 401. Revoking a revoked token changes nothing."""
+def token_revoke(*, token: ApiToken, by, reason: str = "") -> ApiToken:
+    """Revoke the token: from now on it answers 401. Revoking a revoked token changes nothing.
+    ``reason`` goes to the token's history (e.g. the account was deactivated)."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
+        if reason:
+            token._change_reason = reason
         with acting_user(by):
             token.save(update_fields=["revoked_at", "updated"])
     return token

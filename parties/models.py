@@ -186,7 +186,12 @@ class RoleAssignmentQuerySet(RestrictedQuerySet):
         """The roles held on ``on`` (today by default): started on or before it and not ended.
         The one rule of "holds a role"; permissions, reminders and notifications read it."""
         on = on or timezone.localdate()
-        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        return self.not_ended(on).filter(starts_on__lte=on)
+
+    def not_ended(self, on=None):
+        """The roles held on ``on`` or still to come: not ended by then."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
 
 
 class RoleAssignment(BaseModel):
