@@ -22,10 +22,12 @@ from cap_portal.access import forget_user_roles
 from cap_portal.history import acting_user
 from parties.models import Donor, Party, RoleAssignment
 from parties.services import role_assign
+from portfolio.notify import notify
 
 from .emails import invitation_email_send
 from .models import Invitation, new_secret, secret_digest
 from .tokens import token_revoke
+from .workflow import ROLE_ENDED, ROLE_GRANTED
 
 # History reasons (history_change_reason holds 100 characters), in the default language.
 REASON_DEACTIVATED = "Account deactivated"
@@ -255,7 +257,9 @@ def role_grant(
     A deactivated account gets no role: reactivate it first."""
     if not user.is_active:
         raise ValidationError(_("This account is deactivated: reactivate it before giving it a role."))
-    return role_assign(user=user, role=role, party=party, donor=donor, starts_on=starts_on, by=by)
+    assignment = role_assign(user=user, role=role, party=party, donor=donor, starts_on=starts_on, by=by)
+    notify(ROLE_GRANTED, obj=assignment, actor=by)
+    return assignment
 
 
 @transaction.atomic
@@ -273,6 +277,7 @@ def role_end(
     with acting_user(by):
         assignment.save()
     forget_user_roles(assignment.user)
+    notify(ROLE_ENDED, obj=assignment, actor=by)
     return assignment
 
 

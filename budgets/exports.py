@@ -4,6 +4,7 @@ numbers with two decimals, absorption as a percentage with one."""
 
 from io import BytesIO
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -97,7 +98,8 @@ def absorption_workbook(summary) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Absorption")[:31]
-    sheet_append(sheet, [_("Budget absorption as of %(date)s") % {"date": summary.as_of.isoformat()}])
+    as_of = date_format(summary.as_of, "DATE_FORMAT")
+    sheet_append(sheet, [_("Budget absorption as of %(date)s") % {"date": as_of}])
     sheet["A1"].font = BOLD
     header = [
         _("Name"),

@@ -91,9 +91,17 @@ class BudgetLineForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = Activity.objects.filter(workplan_id=self.instance.workplan_id)
-        self.fields["funding_source"].queryset = self.fields["funding_source"].queryset.select_related(
-            "donor"
-        )
+        # The choices are the sources of the CAP case's legal instruments (``BudgetLine.clean``
+        # says why another one is refused).
+        sources = self.fields["funding_source"].queryset.select_related("donor")
+        if self.instance.workplan_id:
+            cap_case_id = self.instance.workplan.cap_case_id
+            sources = sources.filter(pk__in=BudgetLine.funding_sources_for(cap_case_id).values("pk"))
+            if not sources.exists():
+                self.fields["funding_source"].help_text = _(
+                    "This CAP case has no legal instrument yet: record its funding agreement first."
+                )
+        self.fields["funding_source"].queryset = sources
 
 
 class BudgetLineChoiceField(forms.ModelChoiceField):

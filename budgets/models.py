@@ -29,7 +29,7 @@ from cap_portal.access import (
     RestrictedQuerySet,
 )
 from cap_portal.models import BaseModel
-from workplans.models import activity_errors
+from workplans.models import Workplan, activity_errors
 from workplans.validators import validate_deliverable_file
 from workplans.workflow import EDITABLE_STATES
 
@@ -425,6 +425,12 @@ class Installment(MoneyMixin, BaseModel):
 # --- budget lines --------------------------------------------------------------------------
 
 
+def _versions_in_force(as_of=None) -> list[int]:
+    """The ids of the workplan versions whose budget counts on ``as_of``: approved by then, not
+    superseded by then (``Workplan.objects.in_force`` with ``approved_only``)."""
+    return list(Workplan.objects.in_force_ids(as_of=as_of, approved_only=True).values())
+
+
 class BudgetLineQuerySet(RestrictedQuerySet):
     def with_amount(self):
         """Annotate ``line_amount``: the line's amount (``BudgetLine.AMOUNT``, units × rate rounded
@@ -433,6 +439,19 @@ class BudgetLineQuerySet(RestrictedQuerySet):
 
     def for_table(self):
         return self.select_related("workplan__cap_case__party", "activity", "funding_source__donor")
+
+    def in_force(self, as_of=None):
+        """The lines of the workplan versions in force on ``as_of`` (today when None): per CAP
+        case, the latest version approved by then (``Workplan.objects.in_force`` with
+        ``approved_only``). Draft money is not programme money: the lines of a draft, submitted
+        or returned version — a revision in preparation, or the first plan of a Party not yet
+        approved — count in no programme, Party or donor figure. The versions are read at once
+        (one query), so the lines' own query stays simple."""
+        return self.filter(workplan_id__in=_versions_in_force(as_of))
+
+    def not_in_force(self, as_of=None):
+        """The lines that :meth:`in_force` leaves out (drafts, shown apart and labelled)."""
+        return self.exclude(workplan_id__in=_versions_in_force(as_of))
 
 
 class BudgetLine(BaseModel):
@@ -510,7 +529,31 @@ class BudgetLine(BaseModel):
                     params={"status": self.workplan.get_status_display()},
                 )
             errors.update(activity_errors(self))
+            source = FundingSource.objects.filter(pk=self.funding_source_id).first()
+            if source is not None and not self.funding_source_funds_case():
+                errors["funding_source"] = ValidationError(
+                    _(
+                        "No legal instrument of this CAP case is funded by %(source)s: choose a "
+                        "funding source of one of its legal instruments."
+                    ),
+                    code="not_funding_case",
+                    params={"source": source},
+                )
         _raise(errors)
+
+    def funding_source_funds_case(self) -> bool:
+        """Whether the line's funding source funds a legal instrument of the workplan's CAP case.
+        The one rule of a line's source: a donor reads the lines on its sources (the access
+        policy's ``funding_source__donor``), so a line on a source that does not fund the case
+        would show a Party's budget to a donor that does not fund it."""
+        return LegalInstrument.objects.filter(
+            cap_case_id=self.workplan.cap_case_id, funding_sources=self.funding_source_id
+        ).exists()
+
+    @staticmethod
+    def funding_sources_for(cap_case_id):
+        """The funding sources a line of this CAP case may take (those of its legal instruments)."""
+        return FundingSource.objects.filter(legal_instruments__cap_case_id=cap_case_id).distinct()
 
     def deletion_error(self):
         if self.workplan.status not in EDITABLE_STATES:

@@ -6,7 +6,8 @@
 - **received**: the installments received by the Party (on or before the date of the figures);
 - **spent**: the expenditure reported (on or before that date);
 - **budget**: the budget lines of the workplan version in force on the date of the figures
-  (``Workplan.objects.in_force``: the latest version approved by then, else the latest version);
+  (``BudgetLine.objects.in_force``: the latest version approved by then; a CAP case with no
+  version approved by then has no budget — draft money is not programme money);
 - **absorption**: spent ÷ received and spent ÷ budget, as a percentage by :func:`absorption_rate`
   (the one rule: the exact quotient × 100 rounded once, half up, to one decimal; ``None`` when the
   denominator is 0), used by every page, the API, the exports and the SC report;
@@ -112,9 +113,10 @@ class Figures:
 
 
 def budget_lines_that_count(lines, as_of=None):
-    """Narrow a budget line queryset to the workplan versions in force on ``as_of``
-    (``Workplan.objects.in_force``, the one rule). One query."""
-    return lines.filter(workplan_id__in=list(Workplan.objects.in_force_ids(as_of=as_of).values()))
+    """Narrow a budget line queryset to the workplan versions in force on ``as_of``: approved
+    by then and not yet superseded (``BudgetLineQuerySet.in_force``, the one rule). A draft's
+    lines are not programme money."""
+    return lines.in_force(as_of)
 
 
 # --- absorption summary --------------------------------------------------------------------
@@ -645,11 +647,19 @@ class CaseFunding:
     as_of: date
     agreements: list  # [AgreementView]
     figures: Figures
-    workplan: object  # the workplan version in force (None when there is none)
+    workplan: object  # the workplan version in force, approved (None when there is none)
     table: BudgetTable
     later_years: list
     budget_by_category: dict  # category → USD (the budget of the version in force)
     spent_by_category: dict  # category → USD spent by ``as_of``
+    # The newer version in preparation (draft, submitted or returned) and its budget, shown apart:
+    # it counts in no figure until it is approved.
+    draft_workplan: object = None
+    draft_table: BudgetTable | None = None
+
+    @property
+    def draft_later_years(self) -> list:
+        return [y for y in self.draft_table.years if y != 1] if self.draft_table else []
 
 
 def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
@@ -694,10 +704,19 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
         )
 
     figures = cap_case_figures(user=user, cap_case_id=cap_case.pk, as_of=as_of)
-    workplan = Workplan.objects.filter(cap_case=cap_case).in_force(as_of).first()
-    workplan_id = workplan.pk if workplan else None
-    lines = list(BudgetLine.objects.restrict(user).for_table().filter(workplan_id=workplan_id))
-    table = budget_table(lines)
+    # The budget that counts is the version in force (approved); a newer version in preparation
+    # (a first plan not yet approved, or a revision) is shown apart as a draft budget.
+    versions = list(Workplan.objects.filter(cap_case=cap_case).order_by("-version"))
+    in_force_id = Workplan.objects.in_force_ids([cap_case.pk], as_of=as_of, approved_only=True).get(cap_case.pk)
+    workplan = next((w for w in versions if w.pk == in_force_id), None)
+    draft = next((w for w in versions if w.version > (workplan.version if workplan else 0)), None)
+    lines = list(
+        BudgetLine.objects.restrict(user)
+        .for_table()
+        .filter(workplan_id__in=[w.pk for w in (workplan, draft) if w is not None])
+    )
+    table = budget_table([line for line in lines if workplan and line.workplan_id == workplan.pk])
+    draft_table = budget_table([line for line in lines if draft and line.workplan_id == draft.pk])
 
     spent = Expenditure.objects.restrict(user).filter(
         budget_line__workplan__cap_case=cap_case, spent_on__lte=as_of
@@ -718,4 +737,6 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
         later_years=[y for y in table.years if y != 1],
         budget_by_category=budget_by_category,
         spent_by_category=spent_by_category,
+        draft_workplan=draft,
+        draft_table=draft_table,
     )

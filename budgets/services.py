@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cap_portal import services as generic
 from cap_portal.access import Action
 from cap_portal.history import acting_user
+from portfolio.notify import notify
 
 from .models import Expenditure, Installment, LegalInstrument, NoCostExtension
+from .workflow import INSTALLMENT_RECEIVED, INSTALLMENT_TRANSFERRED
 
 
 @transaction.atomic
@@ -33,13 +36,38 @@ def no_cost_extension_grant(*, instrument, new_end_date, reason, granted_on, use
 def installment_record_receipt(*, installment, received_on, transferred_on=None, user) -> Installment:
     """Record that the Party received an installment (and when it was transferred, if not yet known)."""
     installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    before = Installment(transferred_on=installment.transferred_on, received_on=installment.received_on)
     if transferred_on is not None:
         installment.transferred_on = transferred_on
     installment.received_on = received_on
     installment.full_clean()
     with acting_user(user):
         installment.save()
+    installment_handovers(installment, before=before, user=user)
     return installment
+
+
+@transaction.atomic
+def installment_save(*, user, data: dict, installment: Installment | None = None) -> Installment:
+    """Record an installment, or change one (UI and API alike); recording it as transferred or
+    received tells who acts next (:func:`installment_handovers`)."""
+    if installment is None:
+        saved = generic.object_create(model=Installment, user=user, data=data)
+        before = Installment()
+    else:
+        before = Installment(transferred_on=installment.transferred_on, received_on=installment.received_on)
+        saved = generic.object_update(instance=installment, user=user, data=data)
+    installment_handovers(saved, before=before, user=user)
+    return saved
+
+
+def installment_handovers(installment: Installment, *, before: Installment, user) -> None:
+    """A date of transfer or of receipt set where there was none is a hand-over (declared in
+    ``budgets.workflow``): the Party's focal points and the case manager are told."""
+    if installment.transferred_on and not before.transferred_on:
+        notify(INSTALLMENT_TRANSFERRED, obj=installment, actor=user)
+    if installment.received_on and not before.received_on:
+        notify(INSTALLMENT_RECEIVED, obj=installment, actor=user)
 
 
 @transaction.atomic

@@ -103,9 +103,9 @@ class CaseFundingView(LoginRequiredMixin, generic.TemplateView):
         cap_case = get_object_or_404(CapCase.objects.select_related("party"), pk=self.kwargs["pk"])
         funding = selectors.case_funding(user=user, cap_case=cap_case)
         case_visible = CapCase.objects.restrict(user).filter(pk=cap_case.pk).exists()
-        if not (case_visible or funding.agreements or funding.table.blocks):
+        if not (case_visible or funding.agreements or funding.table.blocks or funding.draft_table.blocks):
             raise Http404
-        workplan = funding.workplan
+        workplan, draft = funding.workplan, funding.draft_workplan
         context.update(
             {
                 "cap_case": cap_case,
@@ -125,9 +125,11 @@ class CaseFundingView(LoginRequiredMixin, generic.TemplateView):
                     user, LegalInstrument, Action.ADD, LegalInstrument(cap_case=cap_case)
                 ),
                 "can_change_instrument": LegalInstrument.access_policy.allows(user, Action.CHANGE),
-                "can_edit_budget": workplan is not None
-                and workplan.status in EDITABLE_STATES
-                and _permits(user, BudgetLine, Action.ADD, BudgetLine(workplan=workplan)),
+                # The version in force is approved: its budget is read-only, a draft's is edited.
+                "can_edit_budget": False,
+                "can_edit_draft_budget": draft is not None
+                and draft.status in EDITABLE_STATES
+                and _permits(user, BudgetLine, Action.ADD, BudgetLine(workplan=draft)),
                 "can_report": workplan is not None
                 and _permits(
                     user, Expenditure, Action.ADD, Expenditure(budget_line=BudgetLine(workplan=workplan))
@@ -216,6 +218,9 @@ class BudgetView(BudgetMixin, generic.TemplateView):
         workplan, table = self.get_table()
         context["workplan"], context["table"] = workplan, table
         context["later_years"] = [y for y in table.years if y != 1]
+        # Only the version in force counts in the figures: a draft's budget is labelled so.
+        in_force = Workplan.objects.in_force_ids([workplan.cap_case_id], approved_only=True)
+        context["counts_in_figures"] = in_force.get(workplan.cap_case_id) == workplan.pk
         context["can_edit_budget"] = workplan.status in EDITABLE_STATES and _permits(
             self.request.user, BudgetLine, Action.ADD, BudgetLine(workplan=workplan)
         )
@@ -287,12 +292,20 @@ class ExtensionEditView(FundingEditView):
 
 
 class InstallmentEditView(FundingEditView):
+    """Plan an installment or record it as transferred or received (``installment_save``)."""
+
     queryset = Installment.objects.select_related("instrument__cap_case__party")
     form_class = InstallmentForm
     delete_name = "installment_delete"
     parent_model = LegalInstrument
     parent_field = "instrument"
     parent_related = ("cap_case__party",)
+
+    def create(self, data):
+        return services.installment_save(user=self.request.user, data=data)
+
+    def update(self, data):
+        return services.installment_save(installment=self.object, user=self.request.user, data=data)
 
     def get_initial(self):
         initial = super().get_initial()

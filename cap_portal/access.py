@@ -96,13 +96,20 @@ class UserRoles:
 
 
 def get_user_roles(user) -> UserRoles:
-    """The user's roles, read once per user object (one query) and cached on it."""
+    """The user's roles, read once per user object (one query) and cached on it, and between
+    requests in the shared cache (``cap_portal.auth_cache``) until a role or the account changes."""
     if not getattr(user, "is_authenticated", False):
         return UserRoles(frozenset(), {})
     cached = getattr(user, "_cap_roles", None)
     if cached is not None:
         return cached
+    from cap_portal import auth_cache
     from parties.models import RoleAssignment
+
+    cached = auth_cache.cached_roles(user)
+    if cached is not None:
+        user._cap_roles = cached
+        return cached
 
     global_roles: set[str] = set()
     party_roles: dict[str, set[int]] = defaultdict(set)
@@ -126,6 +133,7 @@ def get_user_roles(user) -> UserRoles:
         frozenset(global_roles), {k: frozenset(v) for k, v in party_roles.items()}, frozenset(donor_ids)
     )
     user._cap_roles = roles
+    auth_cache.remember_roles(user, roles)
     return roles
 
 
@@ -185,6 +193,13 @@ def sees_portfolio_dashboard(user) -> bool:
     return get_user_roles(user).is_secretariat
 
 
+def sees_donor_home(user) -> bool:
+    """A donor observer (and no Secretariat or Party role) has a home page of what its donor
+    funds (statements.views.home); everyone else's is the dashboard or "my Party"."""
+    roles = get_user_roles(user)
+    return bool(roles.donor_ids) and not roles.global_roles and not any(roles.party_roles.values())
+
+
 def party_ids_held(user, roles=PARTY_ROLES) -> frozenset[int]:
     """The ids of the Parties for which the user holds one of ``roles`` ("my Parties" by
     default: those the user is a focal point for). Global roles name no Party."""
@@ -205,9 +220,13 @@ def users_holding(roles):
 
 
 def forget_user_roles(user) -> None:
-    """Drop the cached roles after they change (services that assign roles call this)."""
+    """Drop the cached roles and account after they change, on this object and in the shared
+    cache (services that assign roles or change an account call this; signals catch the rest)."""
+    from cap_portal import auth_cache
+
     if hasattr(user, "_cap_roles"):
         del user._cap_roles
+    auth_cache.forget_user(user.pk)
 
 
 @dataclass(frozen=True)

@@ -10,3 +10,6 @@ class CapPortalConfig(AppConfig):
 
     def ready(self):
         from . import middleware  # noqa: F401  (marks the sign-in time for the idle timeout)
+        from .auth_cache import connect_signals
+
+        connect_signals()  # the cached user and roles are dropped when they change

@@ -6,7 +6,7 @@ from django.urls import URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cap_portal import health
-from portfolio import views as portfolio_views
+from statements import views as statements_views
 
 # allauth pages the portal does not use, left out so that they are no attack surface: e-mail
 # address management and confirmation (the invitation proved the address), sign-in and
@@ -44,8 +44,9 @@ def allauth_urls_used(patterns) -> list:
 
 
 urlpatterns = [
-    path("", portfolio_views.HomeView.as_view(), name="home"),
+    path("", statements_views.home, name="home"),  # a donor observer's, else portfolio.HomeView
     path("dashboard/", include("portfolio.urls")),
+    path("notifications/", include("portfolio.notification_urls")),
     # django-allauth's sign-in and sign-out at the portal's own addresses (its others under /accounts/).
     path("login/", allauth_views.LoginView.as_view(), name="login"),
     path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
@@ -59,7 +60,9 @@ urlpatterns = [
     path("workplans/", include("workplans.urls")),
     path("funding/", include("budgets.urls")),
     path("reports/", include("reports.urls")),
+    path("statements/", include("statements.urls")),
     path("decisions/", include("decisions.urls")),
+    path("iati/", include("iati.urls")),
     path("api/v1/", include("cap_portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

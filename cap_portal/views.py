@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults, generic
@@ -270,7 +272,7 @@ def stale_edit_message(current, opened: str) -> str:
     message = _(
         "%(who)s changed this record at %(when)s, after you opened it. Check the current values "
         "and save again to overwrite them."
-    ) % {"who": who, "when": when.strftime("%Y-%m-%d %H:%M")}
+    ) % {"who": who, "when": date_format(timezone.localtime(when), "DATETIME_FORMAT")}
     if changes:
         message = f"{message} {_('Changed:')} " + "; ".join(changes)
     return message

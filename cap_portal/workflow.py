@@ -9,6 +9,12 @@ records the step (who, when, comment) where the model keeps one, and saves the o
 comment (or the step's label) as the history's change reason and the user as the acting user.
 
 Adding a step means adding a row to a table, not a branch in a view or a service.
+
+Each step also says who is told (``Transition.notify``, a :class:`Notify`: the notification's
+kind and the audience function naming who acts next); the engine hands it to the one
+:func:`portfolio.notify.notify` once the step is taken. Hand-overs that are not workflow steps
+(an installment received, a role granted, a progress update submitted) declare a
+:class:`Notify` beside their app's workflow in the same way, and their service calls ``notify``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,31 @@ def guard(*, field: str | None = None):
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Who is told of a hand-over: ``kind`` (a ``portfolio.choices.NotificationKind``) and
+    ``audience(obj, *, actor)``, the users who act next or asked to follow (the actor is left out
+    by ``notify``). Every declaration is listed by :func:`declared_handovers`."""
+
+    kind: str
+    audience: Callable
+
+    def __post_init__(self):
+        _HANDOVERS.append(self)
+
+
+_HANDOVERS: list[Notify] = []
+
+
+def declared_handovers() -> list[Notify]:
+    """Every :class:`Notify` declared (each app's ``workflow.py`` read first)."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("workflow")
+        _discovered = True
+    return list(_HANDOVERS)
+
+
+@dataclass(frozen=True)
 class Transition:
     """One step of a workflow, as data.
 
@@ -50,6 +81,7 @@ class Transition:
     progress moves its activity). ``perform(obj, *, user, comment, transition, **extra)``
     replaces the move altogether and returns the object the step leaves the user on (revising
     an approved workplan makes a new draft version and leaves the approved one as it is).
+    ``notify`` (a :class:`Notify`) says who is told once the step is taken.
     """
 
     action: str
@@ -62,6 +94,7 @@ class Transition:
     inputs: tuple[str, ...] = ()
     effect: Callable | None = None
     perform: Callable | None = None
+    notify: Notify | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +220,9 @@ def transition_take(*, obj, action: str, user, comment: str = "", **extra):
     object is in one of its source states, the comment when required, the step's guards (400).
     Then the state is set, the step recorded (who, when, comment) and the object saved with the
     comment as the history's change reason and the user as the acting user; ``extra`` (e.g. a
-    revision's ``reason``) goes to the guards, the record and the effects.
+    revision's ``reason``) goes to the guards, the record and the effects. Finally the step's
+    ``notify`` declaration is handed to :func:`portfolio.notify.notify` (inbox rows now, e-mails
+    after commit).
     """
     workflow = workflow_for(obj)
     transition = workflow.get(action)
@@ -220,8 +255,14 @@ def transition_take(*, obj, action: str, user, comment: str = "", **extra):
             raise ValidationError({field: why})
     if transition.perform is not None:
         with acting_user(user):
-            return transition.perform(obj, user=user, comment=comment, transition=transition, **extra)
-    return transition_apply(obj=obj, transition=transition, user=user, comment=comment, **extra)
+            result = transition.perform(obj, user=user, comment=comment, transition=transition, **extra)
+    else:
+        result = transition_apply(obj=obj, transition=transition, user=user, comment=comment, **extra)
+    if transition.notify is not None:
+        from portfolio.notify import notify  # the portfolio app builds on the engine, not the reverse
+
+        notify(transition.notify, obj=result, actor=user, comment=comment)
+    return result
 
 
 def transition_apply(*, obj, transition: Transition, user, comment: str = "", **extra):

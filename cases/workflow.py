@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES
-from cap_portal.workflow import Transition, Workflow, may_take
+from cap_portal.workflow import Notify, Transition, Workflow, may_take
+from portfolio import audiences
+from portfolio.choices import NotificationKind as N
 from workplans.workflow import record_review, review_transitions
 
 from .choices import CapStage as S
@@ -37,12 +39,21 @@ def record_stage_change(cap_case, *, transition, from_state, user, comment, **_e
 
 
 SELECTION = frozenset({S.CANDIDATE, S.LONG_LIST, S.SHORT_LIST})
+# Every move is told to the Party's focal points and the case's case manager.
+STAGE_CHANGED = Notify(N.CASE_STAGE_CHANGED, audiences.party_and_case_manager)
 
 
 def _step(action, sources, target, label, **options) -> Transition:
     # Every move of a CAP case is the Secretariat case manager's, and says why.
     return Transition(
-        action, frozenset(sources), target, CASE_MANAGER_ROLES, label, comment_required=True, **options
+        action,
+        frozenset(sources),
+        target,
+        CASE_MANAGER_ROLES,
+        label,
+        comment_required=True,
+        notify=STAGE_CHANGED,
+        **options,
     )
 
 
@@ -111,7 +122,7 @@ def _stage_label(value: str) -> str:
 RESULT_REVIEW = Workflow(
     model="cases.Result",
     field="review_status",
-    transitions=review_transitions(),
+    transitions=review_transitions(accepted=N.RESULT_ACCEPTED, returned=N.RESULT_RETURNED),
     record=record_review,
     state_field="review_status",
     role_message=_("Only a Secretariat case manager reviews results."),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +44,7 @@ class PortfolioRow:
     current_end: datetime.date | None = None
     original_end: datetime.date | None = None
     agreement_starts: datetime.date | None = None
-    last_progress: datetime.date | None = None
+    last_progress: datetime.date | None = None  # the day the latest progress update was made
 
     @property
     def party(self):
@@ -117,8 +117,11 @@ def portfolio_queryset(user, today: datetime.date):
     overdue = Milestone.objects.overdue(today).filter(
         workplan__cap_case=OuterRef("pk"), workplan__status=WorkplanStatus.APPROVED
     )
-    updates = ProgressUpdate.objects.filter(activity__workplan__cap_case=OuterRef("pk")).order_by(
-        "-period_end", "-pk"
+    # The last progress update is the day it was made, not the end of the period it covers.
+    updates = (
+        ProgressUpdate.objects.filter(activity__workplan__cap_case=OuterRef("pk"))
+        .annotate(made_on=TruncDate("created"))
+        .order_by("-created", "-pk")
     )
     agreements = (
         LegalInstrument.objects.filter(cap_case=OuterRef("pk"))
@@ -136,7 +139,7 @@ def portfolio_queryset(user, today: datetime.date):
                 ),
                 Value(0),
             ),
-            dash_last_progress=_latest(updates, "period_end"),
+            dash_last_progress=_latest(updates, "made_on"),
             dash_agreement_start=_latest(agreements, "starts_on"),
             dash_agreement_end=_latest(agreements, "ends_on"),
             dash_current_end=_latest(agreements, "current_end"),

@@ -1,4 +1,5 @@
-"""A user's preferred language: applied when they sign in, remembered when they switch.
+"""A user's preferred language: applied when they sign in, remembered when they switch, and the
+language of every e-mail they receive (:func:`recipient_language`).
 
 ``user_logged_in`` marks the request with the user's preferred language; the middleware activates
 it and sets Django's language cookie on the response. When a signed-in user picks a language with
@@ -20,6 +21,69 @@ def preferred_language(user) -> str | None:
     """The user's preferred language, if they chose one."""
     pref = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
     return pref or None
+
+
+def recipient_languages(users) -> dict[int, str]:
+    """User id → the language to write to each user in: the one rule for every e-mail and inbox
+    message of the portal (reminders, hand-overs, digests).
+
+    The user's preferred language; else, when they hold only Party roles, their Party's working
+    language (the one their Parties share); else ``settings.LANGUAGE_CODE``. A Secretariat member
+    or a donor observer without a preference is written to in the default language, whatever
+    the Party the message is about (two queries for any number of users)."""
+    from parties.models import RoleAssignment
+
+    users = list(users)
+    ids = [u.pk for u in users]
+    known = dict(settings.LANGUAGES)
+    chosen = dict(
+        UserPreference.objects.filter(user_id__in=ids).exclude(language="").values_list("user_id", "language")
+    )
+    party_languages: dict[int, set] = {}
+    other_roles: set[int] = set()
+    assignments = RoleAssignment.objects.current().filter(user_id__in=ids)
+    for user_id, party_id, language in assignments.values_list("user_id", "party_id", "party__language"):
+        if party_id is None:
+            other_roles.add(user_id)  # a Secretariat role (global) or a donor observer's
+        else:
+            party_languages.setdefault(user_id, set()).add(language)
+    languages = {}
+    for user in users:
+        language = chosen.get(user.pk)
+        if not language and user.pk not in other_roles and not user.is_superuser:
+            spoken = party_languages.get(user.pk, set())
+            language = next(iter(spoken)) if len(spoken) == 1 else None
+        languages[user.pk] = language if language in known else settings.LANGUAGE_CODE
+    return languages
+
+
+def recipient_language(user) -> str:
+    """The language to write to ``user`` in (see :func:`recipient_languages`)."""
+    return recipient_languages([user])[user.pk]
+
+
+def notification_deliveries(user) -> dict[str, str]:
+    """Group → how the user receives that group's notifications (at once unless they chose the
+    digest)."""
+    from .choices import Delivery, NotificationGroup
+    from .models import NotificationPreference
+
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("group", "delivery"))
+    return {group.value: chosen.get(group.value, Delivery.IMMEDIATE) for group in NotificationGroup}
+
+
+def notification_preferences_set(*, user, deliveries: dict[str, str]) -> None:
+    """Store how the user receives each group of notifications (``Delivery.IMMEDIATE`` or
+    ``Delivery.DIGEST``); groups not named are left as they are."""
+    from .choices import Delivery, NotificationGroup
+    from .models import NotificationPreference
+
+    for group, delivery in deliveries.items():
+        if group not in NotificationGroup.values or delivery not in (Delivery.IMMEDIATE, Delivery.DIGEST):
+            raise ValueError((group, delivery))
+        NotificationPreference.objects.update_or_create(
+            user=user, group=group, defaults={"delivery": delivery}
+        )
 
 
 def user_preference_set(*, user, language: str) -> UserPreference:

@@ -5,7 +5,7 @@ A reminder goes out on the days ``settings.REMINDER_DAYS_BEFORE`` before and
 ``settings.REMINDER_DAYS_AFTER`` after the due date; a run that missed a day catches up within
 ``settings.REMINDER_CATCH_UP_DAYS``. Each is logged as a :class:`~cases.models.Notification`
 whose key (object, due date, offset) makes it go out once per recipient, however often it runs.
-E-mails are written in the recipient's preferred language.
+E-mails are written in the recipient's language (``portfolio.preferences.recipient_language``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets.models import LegalInstrument
@@ -25,9 +26,10 @@ from cap_portal.access import MA_ROLES, SA_ROLES
 from parties.models import RoleAssignment
 from workplans.choices import SA_REPORTED_ENTITIES, WorkplanStatus
 from workplans.models import Activity, Milestone
+from workplans.reporting import activities_due_an_update, update_due_date
 
-from .attention import activities_due_an_update, update_due_date
-from .models import Notification, NotificationKind, UserPreference
+from .models import Notification, NotificationKind
+from .preferences import recipient_languages
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def due_items(today: datetime.date) -> list[Due]:
 
 def _message(due: Due, when: str, days: int) -> tuple[str, str]:
     """Subject and body, in the active language."""
-    values = {"object": due.obj, "party": due.party, "date": due.due_on, "days": days}
+    values = {"object": due.obj, "party": due.party, "date": date_format(due.due_on), "days": days}
     if isinstance(due.obj, Activity):
         subject = (
             _("Progress update due in %(days)s days: %(object)s (%(party)s)")
@@ -181,11 +183,7 @@ def send_reminders(today: datetime.date | None = None) -> list[Notification]:
     due = [(item, offset_for(item.due_on, today)) for item in due_items(today)]
     due = [(item, offset) for item, offset in due if offset]
     users = {u.pk for item, _offset in due for u in item.recipients}
-    languages = dict(
-        UserPreference.objects.filter(user_id__in=users)
-        .exclude(language="")
-        .values_list("user_id", "language")
-    )
+    languages = recipient_languages({u.pk: u for _item, _offset in due for u in _item.recipients}.values())
     already = set(Notification.objects.filter(recipient_id__in=users).values_list("recipient_id", "key"))
     for item, (when, days) in due:
         content_type = ContentType.objects.get_for_model(item.obj)
@@ -193,8 +191,7 @@ def send_reminders(today: datetime.date | None = None) -> list[Notification]:
         for user in item.recipients:
             if (user.pk, key) in already or not user.email:
                 continue
-            language = languages.get(user.pk) or item.party.language or settings.LANGUAGE_CODE
-            with translation.override(language if language in dict(settings.LANGUAGES) else None):
+            with translation.override(languages[user.pk]):
                 subject, body = _message(item, when, days)
             try:
                 # Logged and sent together: a failed e-mail leaves no log, and is tried again.

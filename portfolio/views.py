@@ -21,11 +21,9 @@ from cases.models import CapCase
 from parties.models import Party
 
 from . import dashboard
-from .attention import attention_groups, needs_attention
+from .attention import attention, attention_pages
 from .models import Notification, NotificationKind
 from .models.comments import Comment, comment_cap_case_of, comment_post, comment_target_model
-
-ATTENTION_PREVIEW = 5
 
 
 class HomeView(LoginRequiredMixin, generic.TemplateView):
@@ -72,7 +70,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
                 export_querystring=query.urlencode(),
                 chart_data=portfolio.chart_data,
             )
-            items = needs_attention(user)
+            shown = attention(user)
         else:
             own_ids = party_ids_held(user)
             context["own_parties"] = Party.objects.restrict(user, Action.VIEW).filter(pk__in=own_ids)
@@ -82,31 +80,31 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
                 .select_related("party")
             )
             context["party_count"] = Party.objects.count()
-            items = needs_attention(user, party_ids=own_ids) if own_ids else []
+            shown = attention(user, party_ids=own_ids) if own_ids else None
             if Notification.access_policy.allows(user, Action.VIEW):
                 context["notifications"] = (
                     Notification.objects.restrict(user, Action.VIEW)
                     .filter(recipient=user)
                     .order_by("-sent_at")[:5]
                 )
-        groups = attention_groups(items)
-        for group in groups:
-            group.preview = group.items[:ATTENTION_PREVIEW]
-        context["attention_groups"] = groups
-        context["attention_count"] = len(items)
+        context["attention_groups"] = shown.groups if shown else []
+        context["attention_count"] = shown.count if shown else 0
         return context
 
 
 class AttentionView(LoginRequiredMixin, generic.TemplateView):
-    """Everything that needs attention, grouped by kind; each item links to the page to fix it."""
+    """Everything that needs attention, grouped by kind, a page of each kind at a time
+    (``?kind=…&page=…``); each item links to the page to fix it."""
 
     template_name = "portfolio/attention.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        items = needs_attention(self.request.user)
-        context["attention_groups"] = attention_groups(items)
-        context["attention_count"] = len(items)
+        shown = attention_pages(
+            self.request.user, kind=self.request.GET.get("kind"), page=self.request.GET.get("page") or 1
+        )
+        context["attention_groups"] = shown.groups
+        context["attention_count"] = shown.count
         return context
 
 
@@ -142,7 +140,8 @@ class CommentCreateView(RestrictedViewMixin, generic.View):
 
     def post(self, request, pk):
         cap_case = get_object_or_404(CapCase.objects.restrict(request.user, Action.VIEW), pk=pk)
-        name, _sep, target_pk = request.POST.get("about", f"capcase:{pk}").partition(":")
+        # No target is refused, not taken as the case: nothing is written without saying about what.
+        name, _sep, target_pk = request.POST.get("about", "").partition(":")
         model = comment_target_model(name)
         target = None
         if model is not None and target_pk.isdigit():

@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES
-from cap_portal.workflow import Transition, Workflow, guard
+from cap_portal.workflow import Notify, Transition, Workflow, guard
+from portfolio import audiences
+from portfolio.choices import NotificationKind as N
 
 from .choices import ReportStatus
 
@@ -33,6 +35,7 @@ WORKFLOW = Workflow(
             roles=CASE_MANAGER_ROLES,
             label=_("Finalise"),
             guards=(has_rendered_version,),
+            notify=Notify(N.REPORT_FINALISED, audiences.report_readers),
         ),
     ),
     state_field="status",

@@ -13,6 +13,10 @@ and so **no simple-history rows**. That is acceptable for synthetic data.
 
 Deterministic for a seed: every Party draws from its own random generator seeded with the seed and
 its ISO code, and dates count back from a fixed ``until`` date (not today).
+
+The money follows the sample portfolio (``budgets/sample.py``), so that absorption at scale is a
+meaningful figure; :data:`MONEY_ASSUMPTIONS` states the rules (shown by ``generate_portfolio
+--help`` and docs/performance.md).
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from __future__ import annotations
 import datetime
 import random
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from importlib import import_module
 
 from django.apps import apps as django_apps
@@ -30,6 +35,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from budgets.models import (
+    ZERO,
     BudgetCategory,
     BudgetLine,
     CounterpartKind,
@@ -41,6 +47,7 @@ from budgets.models import (
     LegalInstrument,
     NoCostExtension,
     money,
+    to_usd,
 )
 from cap_portal.access import Role
 from cases.choices import (
@@ -146,6 +153,23 @@ OBJECTS = [
     "the national ivory action plan",
     "the captive-breeding register",
 ]
+
+# The money rules, stated once: the command's --help and docs/performance.md quote them.
+MONEY_ASSUMPTIONS = (
+    "Money, as in the sample portfolio: each Party has consecutive legal instruments of about three "
+    "years (USD 50,000-150,000, in USD, EUR, CHF or GBP) covering its engagement; half of the last "
+    "ones reach the end through a no-cost extension of six months granted a month before the "
+    "original end. An instrument of under 500 days is paid in two installments (70 %, 30 % after "
+    "240 days), a longer one in three (40 %, 40 %, 20 %, a year apart); each is transferred 0-60 "
+    "days after it was planned and received 5-90 days later, one in ten 120-300 days later still "
+    "(delays in the receipt of funds); an installment not received by --until is outstanding. "
+    "Expenditure is spent from funds received: each received installment is spent after its "
+    "receipt and before its instrument ends (or --until), up to 60-95 % of it (30-80 % for the "
+    "instrument still running), so that for every instrument, at every date, expenditure (USD) "
+    "stays within the funds received (USD); 30 % of the lines are reported in a local currency. "
+    "Each workplan version's budget adds up to the instruments signed by its end, shared among "
+    "its lines."
+)
 
 Log = Callable[[str], None]
 
@@ -654,7 +678,14 @@ class PartyBuilder:
             last.ends_on = last.ends_on - datetime.timedelta(days=180)
         else:
             self.extension_to = None
+        self.instrument_rows = rows
         return rows
+
+    def current_end(self, instrument: LegalInstrument) -> datetime.date:
+        """The instrument's end in force: its no-cost extension's new end date, if any."""
+        if self.extension_to is not None and instrument is self.instrument_rows[-1][0]:
+            return self.extension_to
+        return instrument.ends_on
 
     def extensions(self, instruments) -> list[NoCostExtension]:
         if self.extension_to is None:
@@ -664,19 +695,37 @@ class PartyBuilder:
             NoCostExtension(
                 instrument=last,
                 new_end_date=self.extension_to,
-                reason="Implementation delays (no-cost extension).",
-                granted_on=last.ends_on - datetime.timedelta(days=60),
+                reason="Difficulties in the disbursement and receipt of funds; activities not completed "
+                "within the initial period (SC78 Doc. paras. 43 and 47).",
+                granted_on=last.ends_on - datetime.timedelta(days=30),
             )
         ]
 
     def installments(self, instruments) -> list[Installment]:
-        rows = []
+        """Two installments (70 %, 30 % after 240 days) for an instrument of under 500 days, three
+        (40 %, 40 %, 20 %, a year apart) for a longer one; transferred 0-60 days after they were
+        planned, received 5-90 days later, one in ten 120-300 days later still; outstanding when
+        not received by ``until`` (see :data:`MONEY_ASSUMPTIONS`)."""
+        rng, rows = self.rng, []
         until = self.ctx.until
         for instrument, sources in instruments:
-            for number, share in enumerate((Decimal("0.4"), Decimal("0.4"), Decimal("0.2")), start=1):
-                planned = instrument.starts_on + datetime.timedelta(days=365 * (number - 1))
-                transferred = planned + datetime.timedelta(days=self.rng.randint(0, 60))
-                received = transferred + datetime.timedelta(days=self.rng.randint(5, 90))
+            days = (instrument.ends_on - instrument.starts_on).days
+            if days < 500:
+                pattern = ((Decimal("0.7"), 0), (Decimal("0.3"), min(240, days // 2)))
+            else:
+                pattern = ((Decimal("0.4"), 0), (Decimal("0.4"), 365), (Decimal("0.2"), min(730, days - 60)))
+            paid = ZERO
+            for number, (share, offset) in enumerate(pattern, start=1):
+                planned = instrument.starts_on + datetime.timedelta(days=offset)
+                transferred = planned + datetime.timedelta(days=rng.randint(0, 60))
+                received = transferred + datetime.timedelta(days=rng.randint(5, 90))
+                if rng.random() < 0.1:
+                    received += datetime.timedelta(days=rng.randint(120, 300))
+                # The last installment is the rest: the installments add up to the agreement.
+                amount = (
+                    instrument.amount - paid if number == len(pattern) else money(instrument.amount * share)
+                )
+                paid += amount
                 rows.append(
                     Installment(
                         instrument=instrument,
@@ -685,19 +734,33 @@ class PartyBuilder:
                         planned_on=planned,
                         transferred_on=transferred if transferred <= until else None,
                         received_on=received if received <= until else None,
-                        amount=money(instrument.amount * share),
+                        amount=amount,
                         currency=instrument.currency,
                         exchange_rate=instrument.exchange_rate,
                         is_illustrative=True,
                     )
                 )
+        self.installment_rows = rows
         return rows
 
     def budget_lines(self, workplan, activities, count, sources) -> list[BudgetLine]:
-        rows = []
+        """The version's budget: the instruments signed by its end (in USD), shared among its
+        ``count`` lines with random weights."""
+        rng, rows = self.rng, []
         years = max(1, (workplan.ends_on - workplan.starts_on).days // 365)
-        for number in range(count):
+        total = sum(
+            (
+                to_usd(i.amount, i.currency, i.exchange_rate)
+                for i, _ in self.instrument_rows
+                if i.starts_on <= workplan.ends_on
+            ),
+            ZERO,
+        )
+        weights = [rng.uniform(0.5, 1.5) for _ in range(count)]
+        for number, weight in enumerate(weights):
             category = CATEGORIES[number % len(CATEGORIES)]
+            units = Decimal(rng.randint(1, 12))
+            rate = max(money(total * Decimal(weight / sum(weights)) / units), Decimal("1.00"))
             rows.append(
                 BudgetLine(
                     workplan=workplan,
@@ -705,8 +768,8 @@ class PartyBuilder:
                     category=category,
                     description=f"{BudgetCategory(category).label} {number + 1}",
                     unit=UNITS[category],
-                    units=Decimal(self.rng.randint(1, 12)),
-                    rate=Decimal(self.rng.randrange(500, 20_000, 50)),
+                    units=units,
+                    rate=rate,
                     funding_source=sources[number % len(sources)],
                     year=1 + number % years,
                     is_illustrative=True,
@@ -714,27 +777,62 @@ class PartyBuilder:
             )
         return rows
 
-    def expenditures(self, line: BudgetLine, count: int) -> list[Expenditure]:
-        rng, rows = self.rng, []
-        until = self.ctx.until
-        start = max(line.workplan.starts_on, self.start)
-        end = min(line.workplan.ends_on, until)
-        if end < start:
-            return rows
-        budget = line.amount
-        for number in range(count):
-            usd = money(budget * Decimal(rng.randint(2, 10)) / Decimal(100) / max(1, count // 5))
-            usd = max(usd, Decimal("1.00"))
+    def expenditures(self, lines: list[tuple[BudgetLine, int]]) -> list[Expenditure]:
+        """``count`` expenditure lines per budget line, spent from the funds received: each row
+        draws on one received installment (weighted by its amount) whose window — from its receipt
+        to its instrument's end or ``until`` — meets the line's workplan period, is dated in that
+        window, and the rows drawing on an installment add up to 60-95 % of it (30-80 % for the
+        instrument still running). So for every instrument, at every date, expenditure stays
+        within the funds received. Rows of a line whose period holds no funds received are not
+        made."""
+        rng, until = self.rng, self.ctx.until
+        usage = {}
+        last = self.instrument_rows[-1][0]
+        for instrument, _ in self.instrument_rows:
+            running = self.current_end(instrument) > until
+            usage[id(instrument)] = (
+                rng.uniform(0.3, 0.8) if running or instrument is last else rng.uniform(0.6, 0.95)
+            )
+        tranches = []  # (first day, last day, USD to spend)
+        for installment in self.installment_rows:
+            if installment.received_on is None:
+                continue
+            instrument = installment.instrument
+            window_end = min(self.current_end(instrument), until)
+            if installment.received_on > window_end:
+                continue
+            usd = to_usd(installment.amount, installment.currency, installment.exchange_rate)
+            tranches.append((installment.received_on, window_end, usd * Decimal(usage[id(instrument)])))
+        drawn = []  # (line, row number, tranche, day, weight)
+        for line, count in lines:
+            start, end = line.workplan.starts_on, min(line.workplan.ends_on, until)
+            open_ = [t for t in range(len(tranches)) if tranches[t][0] <= end and tranches[t][1] >= start]
+            if not open_:
+                continue
+            for number in range(count):
+                t = rng.choices(open_, weights=[float(tranches[i][2]) for i in open_])[0]
+                first, last_day = max(tranches[t][0], start), min(tranches[t][1], end)
+                drawn.append((line, number, t, _days(rng, first, last_day), rng.uniform(0.2, 1.0)))
+        weight_of = defaultdict(float)
+        for _line, _number, t, _day, weight in drawn:
+            weight_of[t] += weight
+        rows = []
+        for line, number, t, day, weight in drawn:
+            # Rounded down to the cent: the rows never add up to more than the installment's share.
+            usd = (tranches[t][2] * Decimal(weight / weight_of[t])).quantize(
+                Decimal("0.01"), rounding=ROUND_DOWN
+            )
+            usd = max(usd, Decimal("0.01"))
             if rng.random() < 0.7:
                 currency, rate, amount = Currency.USD, Decimal("1"), usd
             else:
                 currency = LOCAL_CURRENCIES[rng.randrange(len(LOCAL_CURRENCIES))]
                 rate = RATES[currency]
-                amount = money(usd / rate)
+                amount = (usd / rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
             rows.append(
                 Expenditure(
                     budget_line=line,
-                    spent_on=_days(rng, start, end),
+                    spent_on=day,
                     description=f"{line.description}: payment {number + 1}",
                     amount=amount,
                     currency=currency,
@@ -1008,8 +1106,7 @@ def _generate_chunk(ctx: Context, builders: list[PartyBuilder]) -> None:
     ctx.bulk(BudgetLine, line_rows)
     expenditures = []
     for b in builders:
-        for line, count in lines_by_party[b.party.pk]:
-            expenditures += b.expenditures(line, count)
+        expenditures += b.expenditures(lines_by_party[b.party.pk])
         if len(expenditures) >= ctx.batch_size * 4:
             ctx.bulk(Expenditure, expenditures)
             expenditures = []

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import FUNDED_READER_ROLES, PLANNER_ROLES, READER_ROLES, REPORTER_ROLES, AccessPolicy
@@ -246,7 +247,8 @@ class WorkplanStep(BaseModel):
         verbose_name_plural = _("workflow steps")
 
     def __str__(self):
-        return f"{self.get_action_display()} ({self.taken_at:%Y-%m-%d})"
+        taken_on = date_format(timezone.localtime(self.taken_at), "DATE_FORMAT")
+        return f"{self.get_action_display()} ({taken_on})"
 
 
 class PlanContent(BaseModel):
@@ -446,16 +448,18 @@ class Indicator(IllustrativeMixin, PlanContent):
 
 
 def _within_plan(workplan, start, end, errors: dict) -> None:
-    if start and workplan.starts_on and start < workplan.starts_on:
-        errors["period_start"] = _("The period must lie within the workplan (from %(start)s to %(end)s).") % {
-            "start": workplan.starts_on,
-            "end": workplan.ends_on,
-        }
-    if end and workplan.ends_on and end > workplan.ends_on:
-        errors["period_end"] = _("The period must lie within the workplan (from %(start)s to %(end)s).") % {
-            "start": workplan.starts_on,
-            "end": workplan.ends_on,
-        }
+    """A reporting period lies within the workplan's reporting window (``workplans.reporting``:
+    to the later of the plan's end and its funding agreements' current end)."""
+    if not (start or end):
+        return
+    from .reporting import reporting_window  # that module reads this one's models
+
+    first, last = reporting_window(workplan)
+    message = _("The period must lie within the workplan's reporting window (from %(start)s to %(end)s).")
+    if start and first and start < first:
+        errors["period_start"] = message % {"start": first, "end": last}
+    if end and last and end > last:
+        errors["period_end"] = message % {"start": first, "end": last}
 
 
 class IndicatorValue(BaseModel):

@@ -17,7 +17,7 @@ class WorkplanQuerySet(RestrictedQuerySet):
         """The versions in force or in preparation (every version but the superseded ones)."""
         return self.exclude(status=WorkplanStatus.SUPERSEDED)
 
-    def in_force(self, as_of=None):
+    def in_force(self, as_of=None, *, approved_only: bool = False):
         """Per CAP case, the version in force on ``as_of`` (today when None): the latest version
         approved on or before that date — its approval step (``WorkplanStep``) dated ``as_of`` or
         earlier, so a version approved and later superseded was in force before — and for a CAP
@@ -26,6 +26,9 @@ class WorkplanQuerySet(RestrictedQuerySet):
 
         A version approved or superseded with no approval step recorded (data entered before the
         steps were kept) counts as approved on any date. One query (a correlated subquery).
+
+        With ``approved_only``, a CAP case with no version approved by ``as_of`` has none: the
+        rule of the money (a draft budget is not programme money, ``BudgetLineQuerySet.in_force``).
         """
         from .models import WorkplanStep  # the models module imports this one
 
@@ -40,12 +43,15 @@ class WorkplanQuerySet(RestrictedQuerySet):
             .order_by("-approved_by_then", "-version")
             .values("pk")[:1]
         )
-        return self.filter(pk=Subquery(chosen))
+        in_force = self.filter(pk=Subquery(chosen))
+        if approved_only:
+            in_force = in_force.filter(approved_by_then)
+        return in_force
 
-    def in_force_ids(self, cap_case_ids=None, as_of=None) -> dict[int, int]:
+    def in_force_ids(self, cap_case_ids=None, as_of=None, *, approved_only: bool = False) -> dict[int, int]:
         """CAP case id → the id of its version in force on ``as_of`` (:meth:`in_force`); one query."""
         workplans = self if cap_case_ids is None else self.filter(cap_case_id__in=list(cap_case_ids))
-        return dict(workplans.in_force(as_of).values_list("cap_case_id", "pk"))
+        return dict(workplans.in_force(as_of, approved_only=approved_only).values_list("cap_case_id", "pk"))
 
     def awaiting_review(self):
         return self.filter(status=WorkplanStatus.SUBMITTED)

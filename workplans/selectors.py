@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES, MA_ROLES, SA_ROLES, Action, holds_role, party_ids_held
 from cases.models import Recommendation
 
-from .choices import SA_REPORTED_ENTITIES, ActivityStatus, ReviewStatus, WorkplanStatus
+from .choices import ReviewStatus, WorkplanStatus
 from .models import Activity, Deliverable, Milestone, ProgressUpdate, Workplan
-
-# An activity under way with no progress reported for this long is due an update.
-UPDATE_INTERVAL = datetime.timedelta(days=90)
+from .reporting import activities_due_an_update, focal_point_activities
 
 
 def workplan_coverage(workplan: Workplan) -> dict:
@@ -116,6 +114,70 @@ def workplan_compare(old: Workplan, new: Workplan) -> dict:
             {i.name: i for i in new.indicators.all()},
             INDICATOR_FIELDS,
         ),
+        "budget": budget_compare(old, new),
+    }
+
+
+# What a budget line's comparison shows: the fields that make its amount and where it comes from.
+BUDGET_LINE_FIELDS = ("category", "unit", "units", "rate", "amount", "funding_source")
+
+
+def _budget_lines(workplan: Workplan) -> dict:
+    """A version's budget lines by key — (activity code, description, year), numbered when the
+    same key repeats — the key a revision keeps for a line it carries forward."""
+    from budgets.models import BudgetLine  # the budgets app imports this one's models
+
+    lines: dict = {}
+    seen: dict[tuple, int] = {}
+    queryset = BudgetLine.objects.filter(workplan=workplan).select_related("activity", "funding_source")
+    for line in queryset.order_by("year", "pk"):
+        base = (line.activity.code if line.activity_id else "", line.description, line.year)
+        seen[base] = seen.get(base, -1) + 1
+        lines[(*base, seen[base])] = line
+    return lines
+
+
+def _budget_display(line, name: str) -> str:
+    if name == "amount":
+        return str(line.amount)
+    if name == "category":
+        return str(line.get_category_display())
+    if name == "funding_source":
+        return str(line.funding_source)
+    return str(getattr(line, name))
+
+
+def budget_compare(old: Workplan, new: Workplan) -> dict:
+    """The budget lines added, removed or changed (category, unit, units, rate, amount, funding
+    source) from ``old`` to ``new``, line by line, with each version's total (USD, the lines'
+    amounts: ``BudgetLine.amount``). Lines are matched by activity code, description and year."""
+    from budgets.models import ZERO, BudgetLine
+
+    old_lines, new_lines = _budget_lines(old), _budget_lines(new)
+    changed = []
+    for key, line in new_lines.items():
+        if key not in old_lines:
+            continue
+        before = old_lines[key]
+        changes = [
+            {
+                "field": name,
+                "label": str(_("amount") if name == "amount" else BudgetLine._meta.get_field(name).verbose_name),
+                "old": _budget_display(before, name),
+                "new": _budget_display(line, name),
+            }
+            for name in BUDGET_LINE_FIELDS
+            if _budget_display(before, name) != _budget_display(line, name)
+        ]
+        if changes:
+            changed.append({"key": key, "old": before, "new": line, "changes": changes})
+    old_total = sum((line.amount for line in old_lines.values()), ZERO)
+    new_total = sum((line.amount for line in new_lines.values()), ZERO)
+    return {
+        "added": [line for key, line in new_lines.items() if key not in old_lines],
+        "removed": [line for key, line in old_lines.items() if key not in new_lines],
+        "changed": changed,
+        "totals": {"old": old_total, "new": new_total, "difference": new_total - old_total},
     }
 
 
@@ -200,19 +262,10 @@ def my_work(user, today: datetime.date | None = None) -> dict:
     ma_parties = party_ids_held(user, MA_ROLES)
     sa_parties = party_ids_held(user, SA_ROLES)
     if ma_parties or sa_parties:
-        scope = Q(workplan__cap_case__party_id__in=ma_parties) | Q(
-            workplan__cap_case__party_id__in=sa_parties, responsible_entity__in=SA_REPORTED_ENTITIES
-        )
-        recent = ProgressUpdate.objects.filter(period_end__gte=today - UPDATE_INTERVAL).exclude(
-            review_status=ReviewStatus.RETURNED
-        )
-        work["updates_due"] = (
-            Activity.objects.filter(scope, workplan__status=WorkplanStatus.APPROVED)
-            .exclude(status__in=[ActivityStatus.COMPLETED, ActivityStatus.CANCELLED])
-            .exclude(planned_start__gt=today)
-            .exclude(pk__in=recent.values("activity"))
-            .select_related("workplan__cap_case__party")
-        )
+        # The one due rule (``workplans.reporting``), as on the home page and in the reminders.
+        work["updates_due"] = activities_due_an_update(
+            Activity.objects.filter(focal_point_activities(user)), today
+        ).select_related("workplan__cap_case__party")
         party_ids = ma_parties | sa_parties
         work["milestones_overdue"] = (
             Milestone.objects.overdue(today)

@@ -19,9 +19,11 @@ from cap_portal import services as generic
 from cap_portal.access import PLANNER_ROLES, SA_ROLES, holds_role
 from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
+from portfolio.notify import notify
 
 from .choices import SA_REPORTED_ENTITIES, ReviewDecision, ReviewStatus
 from .models import Activity, Deliverable, Indicator, Milestone, ProgressUpdate, Workplan
+from .workflow import DELIVERABLE_SUBMITTED, PROGRESS_SUBMITTED
 
 
 @transaction.atomic
@@ -56,7 +58,12 @@ def _clone(instance, **changes):
 
 def workplan_plan_copy(*, source: Workplan, target: Workplan) -> None:
     """Copy activities (with the recommendations they address), milestones, indicators and their
-    values from one version to another (a revision starts from the plan it revises)."""
+    values, and the budget lines from one version to another (a revision starts from the plan it
+    revises, its budget included, editable in the new draft). A copied milestone, indicator or
+    budget line is tied to the copy of its activity. Expenditure stays with the lines it was
+    reported against (the version in force)."""
+    from budgets.models import BudgetLine  # the budgets app imports this one's models
+
     activity_map = {}
     for activity in source.activities.prefetch_related("recommendations"):
         copy = _clone(activity, workplan_id=target.pk)
@@ -68,6 +75,8 @@ def workplan_plan_copy(*, source: Workplan, target: Workplan) -> None:
         copy = _clone(indicator, workplan_id=target.pk, activity_id=activity_map.get(indicator.activity_id))
         for value in indicator.values.all():
             _clone(value, indicator_id=copy.pk)
+    for line in BudgetLine.objects.filter(workplan=source).order_by("pk"):
+        _clone(line, workplan_id=target.pk, activity_id=activity_map.get(line.activity_id))
 
 
 # --- Progress updates ---------------------------------------------------------------------------
@@ -100,11 +109,13 @@ def progress_update_submit(*, user, data: dict) -> ProgressUpdate:
     activity = data.get("activity")
     if activity is not None:
         _check_reporter(user, activity)
-    return generic.object_create(
+    update = generic.object_create(
         model=ProgressUpdate,
         user=user,
         data={**data, "submitted_by": user, "review_status": ReviewStatus.SUBMITTED},
     )
+    notify(PROGRESS_SUBMITTED, obj=update, actor=user)
+    return update
 
 
 @transaction.atomic
@@ -112,11 +123,15 @@ def progress_update_change(*, update: ProgressUpdate, user, data: dict) -> Progr
     """Correct a progress update not yet accepted; a returned one goes back for review."""
     _check_reporter(user, data.get("activity") or update.activity)
     # Whoever sends it (back) for review is its submitter: the four-eyes rule reads it.
-    return generic.object_update(
+    was_returned = update.review_status == ReviewStatus.RETURNED
+    update = generic.object_update(
         instance=update,
         user=user,
         data={**data, "review_status": ReviewStatus.SUBMITTED, "submitted_by": user},
     )
+    if was_returned:  # corrected and sent back: the case manager reviews it again
+        notify(PROGRESS_SUBMITTED, obj=update, actor=user)
+    return update
 
 
 @transaction.atomic
@@ -144,11 +159,13 @@ def deliverable_review(*, deliverable: Deliverable, user, accept: bool, comment:
 @transaction.atomic
 def deliverable_submit(*, user, data: dict) -> Deliverable:
     """Record a deliverable; it waits for a case manager's review (not the submitter's: four eyes)."""
-    return generic.object_create(
+    deliverable = generic.object_create(
         model=Deliverable,
         user=user,
         data={**data, "submitted_by": user, "review_status": ReviewStatus.SUBMITTED},
     )
+    notify(DELIVERABLE_SUBMITTED, obj=deliverable, actor=user)
+    return deliverable
 
 
 @transaction.atomic
@@ -163,7 +180,11 @@ def deliverable_change(*, deliverable: Deliverable, user, data: dict) -> Deliver
         data["review_status"] = ReviewStatus.SUBMITTED
         data["submitted_by"] = user
     # A replaced document is kept on disk: the record's history still names it.
-    return generic.object_update(instance=deliverable, user=user, data=data)
+    resubmitted = data.get("review_status") == ReviewStatus.SUBMITTED
+    deliverable = generic.object_update(instance=deliverable, user=user, data=data)
+    if resubmitted:
+        notify(DELIVERABLE_SUBMITTED, obj=deliverable, actor=user)
+    return deliverable
 
 
 # --- Deletes ------------------------------------------------------------------------------------
@@ -189,9 +210,13 @@ def plan_object_delete(*, instance, user) -> None:
 
 @transaction.atomic
 def workplan_import(*, workplan: Workplan, user, file) -> Workplan:
-    """Replace the plan of a draft (or returned) version with the activities, milestones and
-    indicators of a filled template. All or nothing: any bad row or cell raises a
-    ``ValidationError`` listing them all, and nothing is written."""
+    """Import a filled template (or a version's own export) into a draft (or returned) version:
+    its activities, milestones, indicators and, when the workbook has the sheet, budget lines.
+    Rows update the draft's records with the same key (activity code, milestone title, indicator
+    name; a budget line's activity code, description and year), add the others, and remove the
+    records no row names — so a version's export imported into its own revision changes nothing.
+    All or nothing: any bad row or cell raises a ``ValidationError`` listing them all (sheet, row
+    and column), and nothing is written."""
     from .spreadsheets import read_workbook
 
     workplan = Workplan.objects.select_for_update().select_related("cap_case").get(pk=workplan.pk)
@@ -204,15 +229,16 @@ def workplan_import(*, workplan: Workplan, user, file) -> Workplan:
             }
         )
     plan = read_workbook(file, workplan)
-    for model in (Milestone, Indicator, Activity):
-        for obj in model.objects.filter(workplan=workplan):
-            generic.object_delete(instance=obj, user=user)
+    for obj in plan.removed:
+        generic.object_delete(instance=obj, user=user)
     with acting_user(user):
         for activity, recommendations in plan.activities:
-            activity.save()
-            if recommendations:
-                activity.recommendations.set(recommendations)
-        for obj in [*plan.milestones, *plan.indicators]:
-            obj.activity = obj._import_activity
-            obj.save()
+            if activity._import_changed:
+                activity.save()
+            activity.recommendations.set(recommendations)
+        for obj in [*plan.milestones, *plan.indicators, *(plan.budget_lines or [])]:
+            linked = obj._import_activity
+            if obj._import_changed or obj.activity_id != (linked.pk if linked else None):
+                obj.activity = linked
+                obj.save()
     return workplan

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cap_portal.access import CASE_MANAGER_ROLES, PLANNER_ROLES
-from cap_portal.workflow import Transition, Workflow, guard, transition_apply
+from cap_portal.workflow import Notify, Transition, Workflow, guard, transition_apply
+from portfolio import audiences
+from portfolio.choices import NotificationKind as N
 
 from .choices import ChangeReason, ReviewDecision, ReviewStatus
 from .choices import WorkplanAction as A
@@ -153,6 +155,7 @@ WORKFLOW = Workflow(
             PLANNER_ROLES,
             A.SUBMIT.label,
             guards=(has_activities,),
+            notify=Notify(N.WORKPLAN_SUBMITTED, audiences.case_managers),
         ),
         Transition(
             A.APPROVE,
@@ -162,6 +165,7 @@ WORKFLOW = Workflow(
             A.APPROVE.label,
             guards=(approver_did_not_submit,),
             effect=supersede_revised_version,
+            notify=Notify(N.WORKPLAN_APPROVED, audiences.planners_and_submitter),
         ),
         Transition(
             A.RETURN,
@@ -170,6 +174,7 @@ WORKFLOW = Workflow(
             CASE_MANAGER_ROLES,
             A.RETURN.label,
             comment_required=True,
+            notify=Notify(N.WORKPLAN_RETURNED, audiences.planners_and_submitter),
         ),
         Transition(
             A.REVISE,
@@ -180,6 +185,7 @@ WORKFLOW = Workflow(
             guards=(revision_reason_chosen, no_revision_in_preparation),
             inputs=("reason",),
             perform=create_revision,
+            notify=Notify(N.WORKPLAN_REVISED, audiences.case_managers),
         ),
     ),
     record=record_workplan_step,
@@ -226,10 +232,13 @@ def reviewer_is_not_submitter(record, *, user, **_context) -> tuple[bool, str]:
     )
 
 
-def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effect=None, guards=()):
+def review_transitions(
+    from_states=frozenset({ReviewStatus.SUBMITTED}), *, effect=None, guards=(), accepted: str, returned: str
+):
     """The two steps of a review by a case manager (progress updates, deliverables, results):
     accept (with the record's ``effect`` and ``guards``, and always the four-eyes rule
-    :func:`reviewer_is_not_submitter`), or return with a comment."""
+    :func:`reviewer_is_not_submitter`), or return with a comment. Either is told to the
+    submitter and the Party's focal points, as the notification kinds ``accepted`` / ``returned``."""
     guards = (reviewer_is_not_submitter, *guards)
     return (
         Transition(
@@ -240,6 +249,7 @@ def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effec
             ReviewDecision.ACCEPT.label,
             effect=effect,
             guards=guards,
+            notify=Notify(accepted, audiences.reporters_and_submitter),
         ),
         Transition(
             ReviewDecision.RETURN,
@@ -248,6 +258,7 @@ def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effec
             CASE_MANAGER_ROLES,
             ReviewDecision.RETURN.label,
             comment_required=True,
+            notify=Notify(returned, audiences.reporters_and_submitter),
         ),
     )
 
@@ -255,7 +266,9 @@ def review_transitions(from_states=frozenset({ReviewStatus.SUBMITTED}), *, effec
 PROGRESS_REVIEW = Workflow(
     model="workplans.ProgressUpdate",
     field="review_status",
-    transitions=review_transitions(effect=activity_takes_progress),
+    transitions=review_transitions(
+        effect=activity_takes_progress, accepted=N.PROGRESS_ACCEPTED, returned=N.PROGRESS_RETURNED
+    ),
     record=record_review,
     state_field="review_status",
     role_message=_("Only a Secretariat case manager reviews progress updates."),
@@ -270,8 +283,18 @@ ANY_REVIEW_STATUS = frozenset(ReviewStatus.values)
 DELIVERABLE_REVIEW = Workflow(
     model="workplans.Deliverable",
     field="review_status",
-    transitions=review_transitions(ANY_REVIEW_STATUS),
+    transitions=review_transitions(
+        ANY_REVIEW_STATUS, accepted=N.DELIVERABLE_ACCEPTED, returned=N.DELIVERABLE_RETURNED
+    ),
     record=record_review,
     role_message=_("Only a Secretariat case manager reviews deliverables."),
     comment_message=_("Say why: the comment is sent back with the deliverable."),
 )
+
+
+# --- Hand-overs that are not steps of a table ----------------------------------------------------
+# A Party's progress update or deliverable, submitted (or sent back for review) through
+# ``workplans.services``, waits for the case manager: the service calls ``portfolio.notify.notify``.
+PROGRESS_SUBMITTED = Notify(N.PROGRESS_SUBMITTED, audiences.case_managers)
+DELIVERABLE_SUBMITTED = Notify(N.DELIVERABLE_SUBMITTED, audiences.case_managers)
+HANDOVERS = (PROGRESS_SUBMITTED, DELIVERABLE_SUBMITTED)

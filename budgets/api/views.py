@@ -4,6 +4,7 @@ installments, budget lines, expenditure, and the read-only figures (absorption, 
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -361,6 +362,19 @@ class InstallmentViewSet(BaseModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().for_table()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.installment_save(
+            user=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        instance = self.lock_and_check_version(serializer.instance)
+        serializer.instance = services.installment_save(
+            installment=instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
+        self._object_for_etag = serializer.instance
 
 
 @extend_validation_errors(["not_editable"], field_name="workplan", actions=[*WRITE_ACTIONS, "destroy"])

@@ -13,6 +13,7 @@ from cap_portal.concurrency import PreconditionFailed, PreconditionRequired, eta
 from cap_portal.history import history_entries
 from cap_portal.workflow import transition_take, workflow_for
 
+from . import conditional
 from .permissions import PolicyPermission
 from .serializers import PlainTextSerializer
 
@@ -45,7 +46,9 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     - writes go through services (the generic ones unless a viewset names its own); a Django
       ``ValidationError`` they raise answers 400 naming the field (``cap_portal.api.exceptions``);
     - detail responses carry an ETag; every update and delete must carry If-Match with it: 428
-      without, 412 when the object changed since (no lost update, whoever else edits it).
+      without, 412 when the object changed since (no lost update, whoever else edits it);
+    - lists and details answer 304 to a client that has the current version
+      (``cap_portal.api.conditional``).
     """
 
     permission_classes = [PolicyPermission]
@@ -70,8 +73,16 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         return queryset
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag_for(self._object_for_etag)
+        obj = self.get_object()
+        etag, last_modified = etag_for(obj), getattr(obj, "updated", None)
+        if conditional.not_modified(request, etag, last_modified):
+            return conditional.not_modified_response(etag, last_modified)
+        return conditional.mark(Response(self.get_serializer(obj).data), etag, last_modified)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "list":
+            response = conditional.conditional_list(request, response)
         return response
 
     def get_object(self):

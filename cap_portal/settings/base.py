@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "workplans",
     "budgets",
     "reports",
+    "statements",
     "decisions",
     "portfolio",
     "sampledata",
     "accounts",
+    "iati",
     # django-allauth: sign-in, password reset and change, MFA (TOTP and recovery codes),
     # OpenID Connect single sign-on. Configured under "Authentication" below.
     "allauth",
@@ -65,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cap_portal.auth_cache.CachedAuthenticationMiddleware",  # Django's, with the user cached
     "cap_portal.middleware.SessionIdleTimeoutMiddleware",  # sessions end after an idle time
     "portfolio.preferences.PreferredLanguageMiddleware",  # the user's preferred language
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cap_portal.context_processors.portal",
+                "portfolio.context_processors.notifications",
             ],
         },
     },
@@ -120,6 +123,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The signed-in user and their roles are kept in the cache between requests (cap_portal.auth_cache)
+# and the sessions too (cached_db: read from the cache, written to both), when the cache is
+# Redis, shared by every process: a role ended or an account switched off in one process takes
+# effect in all at the next request. A process's own memory (several gunicorn workers without
+# REDIS_URL) would not hear of it, so there they are off; settings.local (one process) keeps
+# them in memory for a minute at most.
+AUTH_CACHE_SECONDS = env.int("AUTH_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -224,6 +236,8 @@ if OIDC_CLIENT_ID:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as the UN writes them and each language's number separators: cap_portal/formats/.
+FORMAT_MODULE_PATH = ["cap_portal.formats"]
 TIME_ZONE = "Europe/Zurich"  # the Secretariat sits in Geneva
 USE_I18N = True
 USE_TZ = True
@@ -329,6 +343,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminder e-mails before and after due dates (portfolio.reminders), every morning.
     "send-reminders": {"task": "portfolio.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # One digest e-mail a day for who chose it (portfolio.notify.digests_send).
+    "send-digests": {"task": "portfolio.send_digests", "schedule": crontab(hour=6, minute=30)},
     # Render jobs whose worker died: re-queued once, then failed (reports.services.render_reap_stalled).
     "reap-stalled-renders": {
         "task": "reports.reap_stalled_renders",
@@ -363,8 +379,25 @@ RENDER_STALL_AFTER = env.int("RENDER_STALL_AFTER", default=120)
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 3])
 REMINDER_DAYS_AFTER = env.list("REMINDER_DAYS_AFTER", cast=int, default=[1, 7])
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
+# Notifications of hand-overs (portfolio.notify): changes to one object for one recipient within
+# this many minutes go out as one e-mail (the e-mail waits that long for the rest of the burst).
+NOTIFICATION_COALESCE_MINUTES = env.int("NOTIFICATION_COALESCE_MINUTES", default=10)
 # The portal's address, for links in e-mails.
 PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
+
+# --- IATI publication (iati/, docs/iati.md) ----------------------------------------------------
+# The reporting organisation: the CITES Secretariat's organisation identifier (the default is a
+# placeholder until the IATI Registry gives one), its name and type (40: multilateral).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XI-IATI-CITES")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="CITES Secretariat")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
+# Every CAP case under one sector: 41030 Biodiversity in the OECD DAC 5-digit list (vocabulary 1).
+IATI_SECTOR_CODE = env.str("IATI_SECTOR_CODE", default="41030")
+IATI_SECTOR_VOCABULARY = env.str("IATI_SECTOR_VOCABULARY", default="1")
+IATI_DEFAULT_CURRENCY = env.str("IATI_DEFAULT_CURRENCY", default="USD")
+IATI_DEFAULT_LANGUAGE = env.str("IATI_DEFAULT_LANGUAGE", default="en")
+# Donors' IATI organisation identifiers by short name, e.g. "UK=GB-GOV-1,USA=US-GOV-1".
+IATI_ORGANISATION_REFS = env.dict("IATI_ORGANISATION_REFS", default={})
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -32,6 +32,11 @@ STORAGES = {
 # tests/reports/test_reports_worker.py, tests/reports/test_reports_durable.py switch it off): no other
 # test leaves messages in Redis for those tests' workers to pick up.
 CELERY_TASK_ALWAYS_EAGER = True
+# The user, roles and session are read from the database on every request, as the pinned query
+# counts of the suite assume; tests/cap_portal/test_auth_cache.py turns the cache on and pins the
+# queries it saves.
+AUTH_CACHE_SECONDS = 0
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The test cluster is thrown away: a commit need not wait for the disk. This changes neither what
 # other connections see nor locking (the concurrency tests are as strict), only durability after
 # a crash of the server; it spares each of the ~30,000 commits of the concurrency tests a flush.

@@ -2,6 +2,13 @@
 user's preferences (language, e-mail)."""
 
 from .comments import Comment, CommentVisibility
-from .notifications import Notification, NotificationKind, UserPreference
+from .notifications import Notification, NotificationKind, NotificationPreference, UserPreference
 
-__all__ = ["Comment", "CommentVisibility", "Notification", "NotificationKind", "UserPreference"]
+__all__ = [
+    "Comment",
+    "CommentVisibility",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "UserPreference",
+]

@@ -1,10 +1,12 @@
-"""The notification log and users' preferences (imported by cases/models.py).
+"""The notification log, each person's inbox, and users' preferences (imported by cases/models.py).
 
-Every reminder the portal sends is a :class:`Notification` row: to whom, what, when, about which
-object, and a ``key`` that makes each reminder go out once. The outcome of a scheduled backup is
-logged there too, for the case managers, without a Party. A user's :class:`UserPreference`
-holds their preferred language: applied at sign-in (``portfolio.preferences``) and used for the
-e-mails they receive.
+Every message the portal sends is a :class:`Notification` row: to whom, what, when, about which
+object, and a ``key`` that makes each reminder go out once. Reminders (``portfolio.reminders``)
+and hand-overs (``portfolio.notify``: a workflow step told to who acts next) share it, and so
+does the outcome of a scheduled backup (for the case managers, without a Party). The same rows
+are the recipient's inbox (``read_at``). A user's :class:`UserPreference` holds their preferred
+language (applied at sign-in, used for their e-mails); :class:`NotificationPreference` how each
+group of hand-overs reaches them (at once or in a daily digest).
 """
 
 from django.conf import settings
@@ -16,26 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from cap_portal.access import READER_ROLES, AccessPolicy, RestrictedQuerySet
 from cap_portal.models import BaseModel
 
-__all__ = ["Notification", "NotificationKind", "UserPreference"]
+from ..choices import Delivery, NotificationGroup, NotificationKind
 
-
-class NotificationKind(models.TextChoices):
-    PROGRESS_DUE = "progress_due", _("Progress update due")
-    PROGRESS_OVERDUE = "progress_overdue", _("Progress update overdue")
-    MILESTONE_DUE = "milestone_due", _("Milestone due")
-    MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
-    AGREEMENT_ENDING = "agreement_ending", _("Agreement ending")
-    AGREEMENT_ENDED = "agreement_ended", _("Agreement ended")
-    BACKUP_DONE = "backup_done", _("Backup written")
-    BACKUP_FAILED = "backup_failed", _("Backup failed")
+__all__ = ["Notification", "NotificationKind", "NotificationPreference", "UserPreference"]
 
 
 class Notification(BaseModel):
-    """One message sent by the portal (a reminder e-mail, a backup's outcome), kept as a log.
+    """One message of the portal (a reminder, a hand-over, a backup's outcome), kept as a log and
+    shown in its recipient's inbox.
 
-    The Secretariat reads every notification; focal points read those of their Party, and so
-    never one without a Party (a backup's). Written by ``portfolio.reminders`` and
-    ``cap_portal.backup.backup_scheduled``; ``email`` is empty when it was only logged.
+    The Secretariat reads the whole log; focal points read that of their Party, and so never a
+    notification without a Party (a backup's); each person's inbox is their own rows. Written by
+    ``portfolio.reminders``, ``portfolio.notify`` and ``cap_portal.backup.backup_scheduled``.
+    ``email`` is the address it was e-mailed to, empty while it waits (``delivery`` says how it
+    goes: at once, coalesced with others about the same object, or in the daily digest) or when
+    it was only logged.
     """
 
     recipient = models.ForeignKey(
@@ -68,6 +65,19 @@ class Notification(BaseModel):
         max_length=200,
         help_text=_("What the reminder is for: it is sent once per recipient and key."),
     )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Who took the step the notification tells of (none for a reminder)."),
+    )
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     access_policy = AccessPolicy(party_path="party", view=READER_ROLES)
     objects = RestrictedQuerySet.as_manager()
@@ -77,9 +87,22 @@ class Notification(BaseModel):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [
+            # The unread count in the navigation, on every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The e-mails still to send (coalesced or in the digest).
+            models.Index(fields=["delivery", "emailed_at"], name="notification_pending_idx"),
+        ]
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self):
+        return self.link
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
 
 
 class UserPreference(models.Model):
@@ -101,3 +124,32 @@ class UserPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class NotificationPreference(models.Model):
+    """How one group of hand-overs reaches a person: an e-mail at once (the default, when no row
+    exists) or one digest e-mail a day. The inbox shows them either way."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cap_notification_preferences",
+        verbose_name=_("user"),
+    )
+    group = models.CharField(_("notifications"), max_length=20, choices=NotificationGroup.choices)
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=10,
+        choices=[(Delivery.IMMEDIATE, Delivery.IMMEDIATE.label), (Delivery.DIGEST, Delivery.DIGEST.label)],
+        default=Delivery.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="notification_preference_once_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_group_display()}: {self.get_delivery_display()}"

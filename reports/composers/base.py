@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import numberformat
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from .. import selectors
@@ -151,12 +151,9 @@ def compose(kind: str, context: ComposeContext) -> Composition:
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-# The conventions of CITES documents in each language (not Django's locale formats, which give
-# "Feb. 3, 2025" in English and group Spanish thousands with a space): day before month, "de" in
-# Spanish, "1er" in French; thousands grouped by a comma (en), a no-break space (fr) or a period
-# (es, as CITES's Spanish documents write "USD 100.000").
-_DATE_PATTERNS = {"es": (r"j \d\e F \d\e Y", r"j \d\e F")}
-_NUMBER_SEPARATORS = {"en": (".", ","), "fr": (",", "\u00a0"), "es": (",", ".")}
+# The conventions of CITES documents in each language are the portal's formats
+# (cap_portal/formats/: day before month, "de" in Spanish; thousands grouped by a comma, a
+# no-break space or a period); documents add the French "1er" for the first of the month.
 
 
 def _language() -> str:
@@ -169,8 +166,7 @@ def _day(day: datetime.date) -> str:
 
 def format_date(day: datetime.date, *, year: bool = True) -> str:
     """ "3 February 2025", "1er février 2025", "3 de febrero de 2025" in the active language."""
-    full, day_month = _DATE_PATTERNS.get(_language(), ("j F Y", "j F"))
-    text = date_format(day, full if year else day_month)
+    text = date_format(day, "DATE_FORMAT" if year else "MONTH_DAY_FORMAT")
     return _day(day) + text[len(str(day.day)) :]
 
 
@@ -188,7 +184,7 @@ def format_range(start: datetime.date, end: datetime.date) -> str:
 def format_number(value, decimal_pos: int | None = None) -> str:
     """A number in the active language's document convention: "1,234.56", "1 234,56", "1.234,56".
     ``value`` may be a Decimal, an int, a float or the string of a snapshot."""
-    decimal_sep, thousand_sep = _NUMBER_SEPARATORS.get(_language(), _NUMBER_SEPARATORS["en"])
+    decimal_sep, thousand_sep = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
     number = Decimal(str(value)) if isinstance(value, str) else value
     return numberformat.format(
         number,

@@ -72,11 +72,13 @@ API_BUDGETS = {
     "report-section": 5,
     "report-render": 5,
     "report-version": 5,
+    "statement": 5,
     "decision": 5,
     "apitoken": 5,
     "invitation": 5,
     "roleassignment": 5,
     "person": 6,
+    "iati-activities": 19,
 }
 
 # UI list pages (views built on cap_portal.views.ObjectListView), by URL name.
@@ -93,6 +95,7 @@ UI_BUDGETS = {
     "budgets:instrument_list": 10,
     "budgets:expenditure_list": 5,
     "reports:report_list": 6,
+    "statements:statement_list": 6,
     "decisions:decision_list": 6,
     "people:invitation_list": 5,
 }
@@ -109,6 +112,8 @@ OTHER_PAGES = {
     "budgets:absorption": (11, lambda world: funded_party(world)),
     "tokens:token_list": (5, lambda world: case_managers_token(world)),
     "people:person_list": (6, lambda world: people.spare_person(world, f"p{next(_serial)}")),
+    "iati:activities": (19, lambda world: iati_case(world)),
+    "iati:publication": (99, lambda world: iati_exclusion(world)),
 }
 
 # Lists with a query per row that are not fixed yet, with where the extra queries come from.
@@ -156,6 +161,24 @@ def funded_party(world):
     return ff.make_line(fresh_party())
 
 
+def iati_case(world):
+    """A new Party's funded CAP case: one more activity in the IATI file, with its agreement,
+    installment, budget line, expenditure and indicator."""
+    from tests.iati.factories import funded_case
+
+    return funded_case(fresh_party())["cap_case"]
+
+
+def iati_exclusion(world):
+    """A new Party's CAP case kept out of publication: one more row of the IATI page."""
+    from iati.services import publication_exclude
+
+    cap_case = iati_case(world)
+    return publication_exclude(
+        user=world.users["case_manager"], kind="capcase", object_id=cap_case.pk, reason="Probe."
+    )
+
+
 def dashboard_case(world):
     """A CAP case of a new Party with an approved plan, an activity, a recommendation, a mission."""
     party = fresh_party()
@@ -185,6 +208,13 @@ def work_items(world):
     m.progress_update(world, "own")
     m.deliverable(world, "own")
     return m.submitted_workplan(world, "own")
+
+
+def statement_row(world):
+    """A finished donor statement of the own Party's instrument (tests/security/matrix_statements)."""
+    from tests.security.matrix_statements import statement
+
+    return statement(world, "own")
 
 
 def case_managers_token(world):
@@ -232,11 +262,13 @@ MAKERS = {
     "reports.ReportSection": own(m.section),
     "reports.ReportRender": own(m.render_job),
     "reports.ReportVersion": own(m.version),
+    "statements.DonorStatement": lambda world: statement_row(world),
     "decisions.Decision": own(m.decision),
     "accounts.Invitation": lambda world: people.invitation(world, f"i{next(_serial)}"),
     "parties.RoleAssignment": lambda world: people.role_assignment(world, f"r{next(_serial)}"),
     "auth.User": lambda world: people.spare_person(world, f"u{next(_serial)}"),
     "absorption": funded_party,
+    "iati-activities": iati_case,
 }
 
 

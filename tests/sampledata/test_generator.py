@@ -11,7 +11,7 @@ from django.db.models import Sum
 
 from budgets.models import BudgetLine, Expenditure, Installment, LegalInstrument, NoCostExtension
 from cases.models import CapCase, ComplianceCase, ComplianceMeasure, Recommendation
-from sampledata.generator import generate_portfolio, portfolio_clear, split, target
+from sampledata.generator import DEFAULT_UNTIL, generate_portfolio, portfolio_clear, split, target
 from workplans.choices import WorkplanStatus
 from workplans.models import Activity, Deliverable, Event, Milestone, Workplan
 
@@ -151,3 +151,57 @@ def test_the_command_refuses_to_add_to_a_portfolio_without_clear():
     before = CapCase.objects.count()
     call_command("generate_portfolio", scale=0.5, seed=1, clear=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert CapCase.objects.count() == before
+
+
+# --- realistic money (issue 15 point 8) ------------------------------------------------------------
+
+
+def _instrument_of(expenditure, periods):
+    """The legal instrument an expenditure is reported under: its CAP case's instrument whose
+    period (with its no-cost extensions) holds the date, the rule of ``Expenditure.clean``."""
+    cap_case_id = expenditure.budget_line.workplan.cap_case_id
+    (instrument,) = [i for i in periods[cap_case_id] if i.starts_on <= expenditure.spent_on <= i.current_end]
+    return instrument
+
+
+def test_expenditure_stays_within_the_funds_received():
+    """For every instrument, at every date, the expenditure reported under it (USD) is within the
+    funds received under it by then (USD); the money follows the sample's patterns."""
+    generate_portfolio(scale=2, seed=5)
+    periods: dict[int, list] = {}
+    for instrument in LegalInstrument.objects.with_current_end().prefetch_related("installments"):
+        periods.setdefault(instrument.cap_case_id, []).append(instrument)
+    spent: dict[int, list] = {}
+    for expenditure in Expenditure.objects.select_related("budget_line__workplan"):
+        instrument = _instrument_of(expenditure, periods)
+        spent.setdefault(instrument.pk, []).append((expenditure.spent_on, expenditure.amount_usd))
+    assert spent, "no expenditure generated"
+    for instruments in periods.values():
+        for instrument in instruments:
+            receipts = [(i.received_on, i.amount_usd) for i in instrument.installments.all() if i.received_on]
+            # Two installments for a short instrument, three for a long one, adding up to it.
+            assert instrument.installments.count() in (2, 3)
+            total = sum(i.amount_usd for i in instrument.installments.all())
+            assert total <= instrument.amount_usd + Decimal("0.02")
+            for day, _amount in spent.get(instrument.pk, []):
+                received = sum((a for d, a in receipts if d <= day), Decimal(0))
+                spent_by_then = sum((a for d, a in spent[instrument.pk] if d <= day), Decimal(0))
+                assert spent_by_then <= received, (instrument.reference, day, spent_by_then, received)
+    # No-cost extensions, as in the sample: granted a month before the original end, later end.
+    for extension in NoCostExtension.objects.select_related("instrument"):
+        assert extension.new_end_date > extension.instrument.ends_on
+        assert extension.granted_on < extension.instrument.ends_on
+
+
+def test_programme_absorption_is_a_sane_figure():
+    """Spent ÷ received between 40 % and 100 %, spent ÷ budget between 20 % and 100 % (the old
+    generator spent many times the funds received)."""
+    from budgets.selectors import absorption_summary
+
+    generate_portfolio(scale=2, seed=5)
+    viewer = get_user_model().objects.create_superuser("auditor", "auditor@example.org", "pw")
+    programme = absorption_summary(user=viewer, as_of=DEFAULT_UNTIL).programme
+    assert programme.received > 0 and programme.spent > 0
+    assert Decimal(40) <= programme.absorption_of_received <= Decimal(100)
+    assert Decimal(20) <= programme.absorption_of_budget <= Decimal(100)
+    assert programme.received <= programme.committed

@@ -230,3 +230,11 @@ MATRIX.update(PEOPLE_ROWS)
 from .matrix_accounts import ACCOUNTS_ROWS  # noqa: E402
 
 MATRIX.update(ACCOUNTS_ROWS)
+
+from .matrix_statements import STATEMENT_ROWS  # noqa: E402
+
+MATRIX.update(STATEMENT_ROWS)
+
+from .matrix_iati import IATI_ROWS  # noqa: E402
+
+MATRIX.update(IATI_ROWS)

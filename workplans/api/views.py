@@ -161,7 +161,8 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
     )
     @action(detail=True, methods=["get"])
     def compare(self, request, pk=None):
-        """Activities, milestones and indicators added, removed or changed between two versions."""
+        """Activities, milestones, indicators and budget lines added, removed or changed between two
+        versions, with each version's budget total (USD)."""
         workplan = self.get_object()
         other_id = request.query_params.get("other") or workplan.revises_id
         if not other_id:
@@ -171,6 +172,17 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
         other = get_object_or_404(self.get_queryset().filter(cap_case_id=workplan.cap_case_id), pk=other_id)
         old, new = sorted([other, workplan], key=lambda w: w.version)
         diff = selectors.workplan_compare(old, new)
+
+        def budget_line(line):
+            return {
+                "id": line.pk,
+                "activity": line.activity.code if line.activity_id else None,
+                "description": line.description,
+                "year": line.year,
+                "category": line.category,
+                "funding_source": line.funding_source_id,
+                "amount": str(line.amount),
+            }
 
         def rows(part, label):
             return {
@@ -187,6 +199,10 @@ class WorkplanViewSet(WorkflowStepsMixin, ServiceViewSet):
                 "activities": rows(diff["activities"], lambda a: {"code": a.code, "title": a.title}),
                 "milestones": rows(diff["milestones"], lambda m: {"title": m.title, "due_on": m.due_on}),
                 "indicators": rows(diff["indicators"], lambda i: {"name": i.name}),
+                "budget": {
+                    **rows(diff["budget"], budget_line),
+                    "totals": {key: str(value) for key, value in diff["budget"]["totals"].items()},
+                },
             }
         )
 

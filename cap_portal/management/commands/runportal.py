@@ -10,6 +10,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def served_url(addrport: str) -> str:
+    """The address to open for runserver's ``addrport`` ("8012", "0.0.0.0:8012", "[::1]:8012")."""
+    host, _sep, port = addrport.rpartition(":")
+    if not _sep:
+        host, port = "", addrport
+    if host in ("", "0.0.0.0", "0", "[::]"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
+
+
 def worker_command() -> list[str]:
     """The worker beside the web server: one process, beat included (the reminders)."""
     command = [
@@ -49,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Starting a Celery worker (with beat) on {settings.CELERY_BROKER_URL}")
             worker = subprocess.Popen(worker_command(), cwd=settings.BASE_DIR)
         self.stdout.write(
-            self.style.SUCCESS(f"CAP Portal on http://{options['addrport']}/  (API docs: /api/docs/)")
+            self.style.SUCCESS(f"CAP Portal on {served_url(options['addrport'])}  (API docs: /api/docs/)")
         )
         try:
             call_command("runserver", options["addrport"], use_reloader=False)

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sampledata.generator import DEFAULT_UNTIL, generate_portfolio, portfolio_clear
+from sampledata.generator import DEFAULT_UNTIL, MONEY_ASSUMPTIONS, generate_portfolio, portfolio_clear
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "for a --seed. Rows are written with bulk inserts, so no audit history (simple-history) is "
         "recorded for them: acceptable for synthetic data, not for real records. Parties, donors, "
         "users and reference data are kept; --clear first deletes the existing portfolio (cases, "
-        "workplans, funding, reports and their history)."
+        "workplans, funding, reports and their history). " + MONEY_ASSUMPTIONS
     )
 
     def add_arguments(self, parser):

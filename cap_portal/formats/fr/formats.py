@@ -1,0 +1,12 @@
+# French, as the UN writes it: "15 décembre 2024"; thousands with a no-break space.
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\u00a0"
+NUMBER_GROUPING = 3
