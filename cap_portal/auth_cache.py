@@ -166,4 +166,6 @@ def connect_signals() -> None:
     """Called once from ``CapPortalConfig.ready``."""
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_role_changed, sender="parties.RoleAssignment", dispatch_uid=f"cap_auth_role_{name}")
-        signal.connect(_account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid=f"cap_auth_user_{name}")
+        signal.connect(
+            _account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid=f"cap_auth_user_{name}"
+        )

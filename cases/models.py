@@ -453,7 +453,10 @@ class CapCase(BaseModel):
         verbose_name_plural = _("CAP cases")
 
     def __str__(self):
-        return _("CAP — %(party)s") % {"party": self.party}
+        # Translators: %(of_party)s is the Party's name as it follows "of": "Togo", "the
+        # Philippines" in English; in French and Spanish it already carries the preposition and
+        # article ("du Togo", "de la Guinée", "del Reino Unido"), e.g. "Dossier CAP %(of_party)s".
+        return _("CAP case of %(of_party)s") % {"of_party": self.party.of_name}
 
     def get_absolute_url(self):
         return reverse("cases:capcase_detail", kwargs={"pk": self.pk})
@@ -554,8 +557,11 @@ class EligibilityAssessment(BaseModel):
         verbose_name_plural = _("eligibility assessments")
 
     def __str__(self):
-        return _("Eligibility of %(party)s (%(date)s)") % {
-            "party": self.cap_case.party,
+        # Translators: %(of_party)s is the Party's name as it follows "of": "Togo", "the
+        # Philippines" in English; in French and Spanish it already carries the preposition and
+        # article ("du Togo", "del Reino Unido"), e.g. "Admissibilité %(of_party)s (%(date)s)".
+        return _("Eligibility of %(of_party)s (%(date)s)") % {
+            "of_party": self.cap_case.party.of_name,
             "date": self.assessed_on,
         }
 

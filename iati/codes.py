@@ -22,7 +22,7 @@ ACTIVITY_STATUS = {
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 
 # OrganisationRole.
-FUNDING, ACCOUNTABLE, EXTENDING, IMPLEMENTING = "1", "2", "3", "4"
+FUNDING, EXTENDING, IMPLEMENTING = "1", "3", "4"
 
 # The ISO code CITES gives the European Union, a Party that is a regional organisation.
 EUROPEAN_UNION = "EU"
@@ -31,8 +31,8 @@ EUROPEAN_UNION = "EU"
 GOVERNMENT = "10"
 MULTILATERAL = "40"
 
-# TransactionType.
-INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE = "1", "2", "3", "4"
+# TransactionType (no disbursement, 3: why in docs/iati.md).
+INCOMING_FUNDS, OUTGOING_COMMITMENT, EXPENDITURE = "1", "2", "4"
 
 # BudgetType and BudgetStatus.
 BUDGET_ORIGINAL, BUDGET_REVISED = "1", "2"

@@ -10,7 +10,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cap_portal.access import CASE_MANAGER_ROLES, SECRETARIAT_ROLES, AccessPolicy, RestrictedQuerySet
+from cap_portal.access import (
+    CASE_MANAGER_ROLES,
+    DONOR_ROLES,
+    SECRETARIAT_ROLES,
+    AccessPolicy,
+    RestrictedQuerySet,
+)
 from cap_portal.models import BaseModel
 
 # The records that may be kept out, by the name used in forms and URLs: (app label, model).
@@ -23,6 +29,11 @@ EXCLUDABLE = {
     "indicator": ("workplans", "indicator"),
     "indicatorvalue": ("workplans", "indicatorvalue"),
 }
+
+
+# Who may have a donor's share of the IATI file, as a policy on ``parties.Donor``: the Secretariat
+# every donor's, a donor observer its own donor's (``donor_path="pk"``: the donor itself).
+DONOR_SHARE_POLICY = AccessPolicy(party_path=None, donor_path="pk", view=SECRETARIAT_ROLES | DONOR_ROLES)
 
 
 def excludable_content_types():

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import ZERO, BudgetLine, Expenditure, Installment, LegalInstrument, NoCostExtension
 from budgets.selectors import budget_lines_that_count
-from cap_portal.access import NO_PARTY, SECRETARIAT_ROLES, get_user_roles, holds_role
+from cap_portal.access import NO_PARTY, SECRETARIAT_ROLES, Action, holds_role
 from cases.models import CapCase, CapCaseTransition
 from parties.choices import AuthorityKind
 from parties.models import Authority, Donor
@@ -38,7 +38,7 @@ from workplans.choices import WorkplanStatus
 from workplans.models import Indicator, IndicatorValue, Workplan
 
 from . import codes
-from .models import EXCLUDABLE, PublicationExclusion
+from .models import DONOR_SHARE_POLICY, EXCLUDABLE, PublicationExclusion
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,6 @@ class ActivityRecord:
     transactions: list = field(default_factory=list)  # [Transaction]
     results: list = field(default_factory=list)  # [Result]
 
-    def total(self, transaction_type: str) -> Decimal:
-        return sum((t.value for t in self.transactions if t.type == transaction_type), ZERO)
-
 
 # --- who may have which file ---------------------------------------------------------------------
 
@@ -139,7 +136,7 @@ def publication_scope(*, user, donor_id=None, cap_case_id=None, as_of=None) -> S
         donor = Donor.objects.select_related("party").filter(pk=donor_id).first()
         if donor is None:
             raise Http404
-        if not (secretariat or donor.pk in get_user_roles(user).donor_ids):
+        if not donors_shared_with(user).filter(pk=donor.pk).exists():
             raise PermissionDenied
     elif not secretariat and cap_case_id is None:
         raise PermissionDenied  # the whole portfolio is the Secretariat's
@@ -155,6 +152,12 @@ def publication_scope(*, user, donor_id=None, cap_case_id=None, as_of=None) -> S
             if not CapCase.objects.restrict(user).filter(pk=cap_case.pk).exists():
                 raise Http404
     return Scope(as_of=as_of, donor=donor, cap_case=cap_case)
+
+
+def donors_shared_with(user):
+    """The donors whose share of the file ``user`` may have (``DONOR_SHARE_POLICY``)."""
+    q = DONOR_SHARE_POLICY.q(user, Action.VIEW, model=Donor)
+    return Donor.objects.none() if q is None else Donor.objects.filter(q)
 
 
 # --- exclusions ---------------------------------------------------------------------------------
@@ -315,8 +318,8 @@ def activity_records(scope: Scope, *, user) -> list[ActivityRecord]:
         by_case[installment.instrument.cap_case_id]["installments"].append(installment)
     workplan_ids = Workplan.objects.in_force_ids(case_ids, as_of=as_of)
     workplans = Workplan.objects.in_bulk(list(workplan_ids.values()))
-    for line in lines.order_by("year", "pk"):
-        by_case[workplans[line.workplan_id].cap_case_id]["lines"].append(line)
+    for line in lines.select_related("workplan").order_by("year", "pk"):
+        by_case[line.workplan.cap_case_id]["lines"].append(line)
     for expenditure in expenditures:
         by_case[expenditure.budget_line.workplan.cap_case_id]["expenditures"].append(expenditure)
     values = IndicatorValue.objects.filter(period_start__lte=as_of).exclude(pk__in=excluded["indicatorvalue"])
@@ -387,7 +390,7 @@ def _activity(cap_case, stage, workplan, records, authorities, scope) -> Activit
         implementers=implementers,
         workplan=workplan,
     )
-    record.budgets = _budgets(workplan, records["lines"])
+    record.budgets = _budgets(records["lines"])
     record.transactions = _transactions(records, counterparts, management_authority, scope)
     record.results = _results(workplan, records["indicators"])
     return record
@@ -416,10 +419,12 @@ def _dates(cap_case, instruments, workplan, status, as_of) -> list:
     return dates
 
 
-def _budgets(workplan, lines) -> list[Budget]:
-    """The budget of the version in force per year of its period (``BudgetLine.amount``)."""
-    if workplan is None:
+def _budgets(lines) -> list[Budget]:
+    """The budget that counts (the lines of the version in force, ``budget_lines_that_count``)
+    per year of that version's period (``BudgetLine.amount``)."""
+    if not lines:
         return []
+    workplan = lines[0].workplan
     per_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         per_year[line.year] += line.amount

@@ -11,17 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from budgets.models import BudgetLine, Expenditure, Installment, LegalInstrument
-from cap_portal.access import NO_PARTY, SECRETARIAT_ROLES, Action, get_user_roles, holds_role
+from cap_portal.access import NO_PARTY, SECRETARIAT_ROLES, Action, holds_role
 from cap_portal.responses import attachment
 from cap_portal.views import ObjectDeleteView, add_validation_error
 from cases.models import CapCase
-from parties.models import Donor
 from workplans.models import Indicator, IndicatorValue
 
 from . import services
 from .forms import KIND_LABELS, ExclusionForm, ScopeForm
 from .models import EXCLUDABLE, PublicationExclusion
-from .selectors import publication_scope
+from .selectors import donors_shared_with, publication_scope
 from .xml import activities_document
 
 XML = "application/xml"
@@ -77,11 +76,7 @@ class PublicationView(LoginRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         secretariat = holds_role(user, SECRETARIAT_ROLES, NO_PARTY)
-        donors = (
-            Donor.objects.all()
-            if secretariat
-            else Donor.objects.filter(pk__in=get_user_roles(user).donor_ids)
-        )
+        donors = donors_shared_with(user)
         # The Secretariat's every CAP case, a focal point's own Party's (a donor observer's share
         # of a case is one of its donor's files).
         cases = CapCase.objects.restrict(user).select_related("party").order_by("party__name", "pk")

@@ -11,9 +11,19 @@ class AuthorityInline(admin.TabularInline):
 
 @admin.register(Party)
 class PartyAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "region", "is_ldc", "is_lldc", "is_sids", "language"]
+    list_display = [
+        "code",
+        "name",
+        "name_fr",
+        "name_es",
+        "region",
+        "is_ldc",
+        "is_lldc",
+        "is_sids",
+        "language",
+    ]
     list_filter = ["region", "is_ldc", "is_lldc", "is_sids", "language"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_fr", "name_es", "code"]
     inlines = [AuthorityInline]
 
 

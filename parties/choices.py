@@ -35,3 +35,26 @@ def country_code_choices():
     from django_countries import countries
 
     return [(country.code, country.name) for country in countries]
+
+
+class FrenchArticle(models.TextChoices):
+    """The article a Party's French name takes ("le Togo", "la Guinée", "l'Angola", "les
+    Philippines", "Madagascar"): "du Togo", "de la Guinée", "de l'Angola", "des Philippines",
+    "de Madagascar"."""
+
+    NONE = "", _("none")
+    LE = "le", "le"
+    LA = "la", "la"
+    L = "l'", "l'"
+    LES = "les", "les"
+
+
+class SpanishArticle(models.TextChoices):
+    """The article a Party's Spanish name takes ("el Reino Unido", "los Estados Unidos de
+    América", "Filipinas"): "del Reino Unido", "de los Estados Unidos de América", "de Filipinas"."""
+
+    NONE = "", _("none")
+    EL = "el", "el"
+    LA = "la", "la"
+    LOS = "los", "los"
+    LAS = "las", "las"

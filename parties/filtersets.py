@@ -28,7 +28,12 @@ class PartyFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_fr__icontains=value)
+            | Q(name_es__icontains=value)
+            | Q(code__iexact=value)
+        )
 
 
 @extend_schema_field(OpenApiTypes.STR)

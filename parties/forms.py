@@ -6,7 +6,19 @@ from .models import Authority, Contact, Party
 class PartyForm(BaseModelForm):
     class Meta(BaseModelForm.Meta):
         model = Party
-        fields = ["code", "name", "region", "is_ldc", "is_lldc", "is_sids", "language"]
+        fields = [
+            "code",
+            "name",
+            "name_fr",
+            "article_fr",
+            "name_es",
+            "article_es",
+            "region",
+            "is_ldc",
+            "is_lldc",
+            "is_sids",
+            "language",
+        ]
 
 
 class AuthorityForm(BaseModelForm):

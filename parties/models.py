@@ -24,14 +24,47 @@ from cap_portal.access import (
 )
 from cap_portal.models import BaseModel
 
-from .choices import AuthorityKind, Region, WorkingLanguage
+from . import names
+from .choices import AuthorityKind, FrenchArticle, Region, SpanishArticle, WorkingLanguage
 
 
 class Party(BaseModel):
-    """A State (or the European Union) party to CITES, looked up by its ISO 3166-1 alpha-2 code."""
+    """A State (or the European Union) party to CITES, looked up by its ISO 3166-1 alpha-2 code.
+
+    Named as CITES and the UN name it in each working language (``name``, ``name_fr``,
+    ``name_es``), with the article the French and Spanish names take, so that a sentence can say
+    "du Togo" or "del Reino Unido" (``parties.names``). ``str()`` is the name in the active
+    language.
+    """
 
     code = CountryField(_("ISO code"), unique=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. TG."))
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_fr = models.CharField(
+        _("name in French"),
+        max_length=120,
+        blank=True,
+        help_text=_("The CITES (UN) short name, e.g. République démocratique populaire lao."),
+    )
+    article_fr = models.CharField(
+        _("French article"),
+        max_length=3,
+        choices=FrenchArticle.choices,
+        blank=True,
+        help_text=_("The article the French name takes: le Togo, la Guinée, l'Angola, les Philippines."),
+    )
+    name_es = models.CharField(
+        _("name in Spanish"),
+        max_length=120,
+        blank=True,
+        help_text=_("The CITES (UN) short name, e.g. Reino Unido de Gran Bretaña e Irlanda del Norte."),
+    )
+    article_es = models.CharField(
+        _("Spanish article"),
+        max_length=3,
+        choices=SpanishArticle.choices,
+        blank=True,
+        help_text=_("The article the Spanish name takes: el Reino Unido, los Estados Unidos de América."),
+    )
     region = models.CharField(_("CITES region"), max_length=40, choices=Region.choices)
     is_ldc = models.BooleanField(_("least developed country (LDC)"), default=False)
     is_lldc = models.BooleanField(_("landlocked developing country (LLDC)"), default=False)
@@ -56,7 +89,7 @@ class Party(BaseModel):
         verbose_name_plural = _("Parties")
 
     def __str__(self):
-        return self.name
+        return self.localized_name
 
     def save(self, *args, **kwargs):
         self.code = str(self.code).upper()
@@ -64,6 +97,17 @@ class Party(BaseModel):
 
     def get_absolute_url(self):
         return reverse("parties:party_detail", kwargs={"code": self.code})
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (English when there is none in it)."""
+        return names.localized_name(self)
+
+    @property
+    def of_name(self) -> str:
+        """The name as it follows "of" in the active language: "the Philippines", "du Togo",
+        "del Reino Unido" (see ``parties.names.of_name``)."""
+        return names.of_name(self)
 
 
 # A Party's authorities and contacts: read by the Party's readers, kept up to date by the case

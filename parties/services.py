@@ -13,13 +13,16 @@ from cap_portal.history import acting_user
 from .models import Party, RoleAssignment
 
 PARTIES_CSV = Path(__file__).resolve().parent / "data" / "cites_parties.csv"
+LOCALIZED_NAME_COLUMNS = ("name_fr", "article_fr", "name_es", "article_es")
 
 
 @transaction.atomic
 def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
-    """Create or update every Party listed in the CSV (code,name,region,ldc,lldc,sids,language).
+    """Create or update every Party listed in the CSV (code,name,name_fr,article_fr,name_es,
+    article_es,region,ldc,lldc,sids,language).
 
-    Idempotent: a second run changes nothing. Returns (created, updated).
+    The French and Spanish columns are optional: a file without them leaves those names as they
+    are. Idempotent: a second run changes nothing. Returns (created, updated).
     """
     created = updated = 0
     existing = {p.code.code: p for p in Party.objects.all()}
@@ -33,6 +36,7 @@ def parties_load(*, path: Path = PARTIES_CSV, user=None) -> tuple[int, int]:
                 "is_sids": row["sids"].strip() == "1",
                 "language": row["language"].strip(),
             }
+            values.update({key: row[key].strip() for key in LOCALIZED_NAME_COLUMNS if key in row})
             code = row["code"].strip().upper()
             party = existing.get(code)
             if party is None:

@@ -15,7 +15,17 @@ class PartyListView(ObjectListView):
     queryset = Party.objects.all()
     filterset_class = PartyFilterSet
     template_name = "parties/party_list.html"
-    export_fields = ("code", "name", "region", "language", "is_ldc", "is_lldc", "is_sids")
+    export_fields = (
+        "code",
+        "name",
+        "name_fr",
+        "name_es",
+        "region",
+        "language",
+        "is_ldc",
+        "is_lldc",
+        "is_sids",
+    )
 
 
 class PartyDetailView(ObjectDetailView):

@@ -105,7 +105,7 @@ class Attention:
         return sum(g.count for g in self.groups)
 
 
-class _Scope:
+class Scope:
     """The user's view of the portfolio on a day: every queryset restricted to what they may see,
     and to ``party_ids`` when given."""
 
@@ -301,15 +301,14 @@ def count_rows(querysets: dict) -> dict:
 def attention_querysets(user, today: datetime.date | None = None, party_ids=None) -> dict:
     """kind → the ordered queryset of its items that ``user`` may see (of ``party_ids`` when
     given), in the order of ``KIND_LABELS``. Nothing is read yet."""
-    scope = _Scope(user, today or timezone.localdate(), party_ids)
+    scope = Scope(user, today or timezone.localdate(), party_ids)
     return {kind: rows(scope) for kind, (rows, _item) in SOURCES.items()}
 
 
-def _read(kind: str, queryset, start: int, stop: int) -> tuple[list[AttentionItem], int]:
-    """The items of rows ``start`` to ``stop`` of the kind's queryset, and how many rows it has in
-    all: one query, the count computed by the database beside the rows it returns."""
+def read_items(queryset, build, start: int, stop: int) -> tuple[list[AttentionItem], int]:
+    """The items (``build(row)``) of rows ``start`` to ``stop`` of ``queryset``, and how many rows
+    it has in all: one query, the count computed by the database beside the rows it returns."""
     rows = list(queryset.annotate(attention_total=Window(Count("pk")))[start:stop])
-    build = SOURCES[kind][1]
     return [build(row) for row in rows], (rows[0].attention_total if rows else 0)
 
 
@@ -320,7 +319,7 @@ def attention(
     one query per kind."""
     groups = []
     for kind, queryset in attention_querysets(user, today, party_ids).items():
-        items, count = _read(kind, queryset, 0, preview)
+        items, count = read_items(queryset, SOURCES[kind][1], 0, preview)
         if count:
             groups.append(AttentionGroup(kind, KIND_LABELS[kind], items, count, preview=True))
     return Attention(groups)
@@ -344,10 +343,11 @@ def attention_pages(
     groups = []
     for name, queryset in attention_querysets(user, today, party_ids).items():
         shown = number if name == kind else 1
-        items, count = _read(name, queryset, (shown - 1) * per_page, shown * per_page)
+        build = SOURCES[name][1]
+        items, count = read_items(queryset, build, (shown - 1) * per_page, shown * per_page)
         if not items and shown > 1:  # past the last page: the first one
             shown = 1
-            items, count = _read(name, queryset, 0, per_page)
+            items, count = read_items(queryset, build, 0, per_page)
         if not count:
             continue
         paginator = Paginator(queryset, per_page)

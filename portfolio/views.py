@@ -24,11 +24,14 @@ from . import dashboard
 from .attention import attention, attention_pages
 from .models import Notification, NotificationKind
 from .models.comments import Comment, comment_cap_case_of, comment_post, comment_target_model
+from .todo import todo
 
 
 class HomeView(LoginRequiredMixin, generic.TemplateView):
     """The home page: the portfolio dashboard for the Secretariat; for everyone else their
-    Parties, what needs their attention and their recent notifications."""
+    Parties, what needs their attention and their recent notifications. Both show what waits for
+    the person (``portfolio.todo``): their returned work and what is due, or what waits for their
+    review."""
 
     def get_template_names(self):
         if self.sees_portfolio:
@@ -89,6 +92,7 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
                 )
         context["attention_groups"] = shown.groups if shown else []
         context["attention_count"] = shown.count if shown else 0
+        context["todo"] = todo(user)
         return context
 
 

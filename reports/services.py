@@ -337,12 +337,24 @@ def report_render_retry(*, render: ReportRender, user) -> ReportRender:
     )
 
 
-def _progress(render_id: int, state: str, percent: int, message) -> int:
+def _in_requesters_language(render_id: int, message, values: dict | None = None) -> str:
+    """The progress message in the language of the person who asked for the render (not the
+    report's: a case manager working in French on an English report reads French)."""
+    from portfolio.preferences import recipient_language
+
+    render = ReportRender.objects.select_related("requested_by").filter(pk=render_id).first()
+    language = recipient_language(render.requested_by) if render else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return str(message) % values if values else str(message)
+
+
+def _progress(render_id: int, state: str, percent: int, message, values: dict | None = None) -> int:
     # A plain UPDATE, committed at once, so the progress bar sees it while the work goes on. A
     # step of a running job is also its heartbeat; it never revives a job failed (reaped) or done
     # meanwhile, and a failure never overwrites a finished job. Returns the rows updated (0 or 1).
     now = timezone.now()
-    values = {"state": state, "percent": percent, "message": str(message)}
+    message = _in_requesters_language(render_id, message, values)
+    values = {"state": state, "percent": percent, "message": message}
     rows = ReportRender.objects.filter(pk=render_id)
     if state == RenderState.RUNNING:
         values["heartbeat_at"] = now
@@ -396,7 +408,7 @@ class _Heartbeat:
 
 def report_render_fail(*, render_id: int, message: str) -> None:
     """Record that a job failed, with the error shown to the case manager."""
-    _progress(render_id, RenderState.FAILED, 0, gettext("The render failed: %(error)s") % {"error": message})
+    _progress(render_id, RenderState.FAILED, 0, _("The render failed: %(error)s"), {"error": message})
 
 
 def report_render_run(*, render_id: int) -> ReportVersion | None:
@@ -416,20 +428,20 @@ def report_render_run(*, render_id: int) -> ReportVersion | None:
     report = render.report
     try:
         with translation.override(report.language), _Heartbeat(render_id):
-            _step(render_id, 5, gettext("Composing the report from the data."))
+            _step(render_id, 5, _("Composing the report from the data."))
             source = render.source_version
             if source is None and report.status == ReportStatus.FINAL:
                 # Finalised while this job waited: a final report never takes live data.
                 source = report.versions.order_by("-number").first()
             snapshot = source.snapshot if source is not None else build_snapshot(report)
-            _step(render_id, 25, gettext("Laying out the document."))
+            _step(render_id, 25, _("Laying out the document."))
             html = render_html(snapshot)
-            _step(render_id, 40, gettext("Rendering the PDF."))
+            _step(render_id, 40, _("Rendering the PDF."))
             pdf, pages = render_pdf(html)
             del html
-            _step(render_id, 80, gettext("Writing the Word document."))
+            _step(render_id, 80, _("Writing the Word document."))
             docx = render_docx(snapshot)
-            _step(render_id, 95, gettext("Saving the version."))
+            _step(render_id, 95, _("Saving the version."))
             return _record_version(render, snapshot, pdf, pages, docx)
     except RenderTakenOver:
         logger.warning("Render %s was failed by the reaper while running: stopped", render_id)
@@ -476,5 +488,5 @@ def _record_version(
     # The worker runs outside any request: the version is recorded as the requester's.
     with acting_user(render.requested_by):
         version.save()
-    _progress(render.pk, RenderState.DONE, 100, gettext("Version %(number)s is ready.") % {"number": number})
+    _progress(render.pk, RenderState.DONE, 100, _("Version %(number)s is ready."), {"number": number})
     return version

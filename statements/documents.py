@@ -50,7 +50,9 @@ def document_context(snapshot: dict) -> dict:
         "period": format_range(
             datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
         ),
-        "dates": {key: _date(instrument[key]) for key in ("signed_on", "starts_on", "ends_on", "current_end")},
+        "dates": {
+            key: _date(instrument[key]) for key in ("signed_on", "starts_on", "ends_on", "current_end")
+        },
         "agreed": {**snapshot["agreed"], "amount_text": _money(snapshot["agreed"]["amount"])},
         "totals": {
             key: (_percent(value) if key.startswith("absorption") else _money(value))
@@ -158,6 +160,11 @@ def _sum(column: int, first: int, last: int) -> str:
     return f"=SUM({letter}{first}:{letter}{last})"
 
 
+def _day(value: str | None) -> datetime.date | None:
+    """A snapshot's ISO date as a date cell (the workbook's reader formats it)."""
+    return datetime.date.fromisoformat(value) if value else None
+
+
 def _number(value) -> Decimal:
     return Decimal(str(value or 0))
 
@@ -180,9 +187,9 @@ def render_statement_xlsx(snapshot: dict) -> bytes:
         sheet.row([_("Party"), instrument["party"]])
         sheet.row([_("Counterpart"), f"{instrument['counterpart_kind']}: {instrument['counterpart_name']}"])
         sheet.row([_("Donors"), ", ".join(instrument["donors"])])
-        sheet.row([_("Period"), period["start"], period["end"]])
+        sheet.row([_("Period"), _day(period["start"]), _day(period["end"])])
         sheet.row(
-            [_("Implementation period"), instrument["starts_on"], instrument["current_end"]],
+            [_("Implementation period"), _day(instrument["starts_on"]), _day(instrument["current_end"])],
         )
         sheet.row([_("All amounts in USD unless stated.")])
         sheet.blank()
@@ -207,7 +214,7 @@ def render_statement_xlsx(snapshot: dict) -> bytes:
                 [
                     row["number"],
                     row["source"],
-                    row["received_on"],
+                    _day(row["received_on"]),
                     row["currency"],
                     _number(row["amount"]),
                     _number(row["exchange_rate"]) if row["exchange_rate"] else None,
@@ -240,7 +247,8 @@ def render_statement_xlsx(snapshot: dict) -> bytes:
             number = sheet.row(
                 [
                     line["category_label"],
-                    line["description"] + ("" if line["in_force"] else f" ({_('not in the budget in force')})"),
+                    line["description"]
+                    + ("" if line["in_force"] else f" ({_('not in the budget in force')})"),
                     line["workplan_version"],
                     _number(line["budget"]),
                     _number(line["spent"]),
@@ -283,7 +291,9 @@ def render_statement_xlsx(snapshot: dict) -> bytes:
         # The summary: agreed, balances and absorption; received and spent from the tables above.
         sheet.row([_("Summary")], bold=True)
         agreed = sheet.row([_("Funds agreed"), _number(totals["agreed"])], bold=True, money=(2,))
-        opening = sheet.row([_("Balance at the start of the period"), _number(totals["opening_balance"])], money=(2,))
+        opening = sheet.row(
+            [_("Balance at the start of the period"), _number(totals["opening_balance"])], money=(2,)
+        )
         received = sheet.row([_("Installments received in the period")])
         sheet.formula(received, 2, f"={received_cell}")
         spent = sheet.row([_("Expenditure in the period")])
@@ -318,7 +328,7 @@ def render_statement_xlsx(snapshot: dict) -> bytes:
         sheet.row([_("No-cost extensions")], bold=True)
         sheet.row([_("New end date"), _("Granted on"), _("Reason")], bold=True)
         for extension in snapshot["extensions"]:
-            sheet.row([extension["new_end_date"], extension["granted_on"], extension["reason"]])
+            sheet.row([_day(extension["new_end_date"]), _day(extension["granted_on"]), extension["reason"]])
         if not snapshot["extensions"]:
             sheet.row([_("None.")])
 

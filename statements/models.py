@@ -42,9 +42,7 @@ class StatementState(models.TextChoices):
 
 class DonorStatementQuerySet(RestrictedQuerySet):
     def for_table(self):
-        return self.select_related("instrument__cap_case__party", "requested_by").order_by(
-            "-created", "-pk"
-        )
+        return self.select_related("instrument__cap_case__party", "requested_by").order_by("-created", "-pk")
 
     def done(self):
         return self.filter(state=StatementState.DONE)

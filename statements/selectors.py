@@ -26,8 +26,8 @@ from budgets.models import ZERO, BudgetCategory, BudgetLine, Expenditure, Instal
 from budgets.selectors import (
     USD,
     _grouped_sums,
-    absorption_summary,
     absorption_rate,
+    absorption_summary,
     budget_lines_that_count,
     instrument_figures,
 )
@@ -104,7 +104,10 @@ def statement_snapshot(instrument: LegalInstrument, *, period_start, period_end,
     )
 
     categories: OrderedDict[str, dict] = OrderedDict(
-        (value, {"category": value, "label": str(label), "budget": ZERO, "spent": ZERO, "spent_to_date": ZERO})
+        (
+            value,
+            {"category": value, "label": str(label), "budget": ZERO, "spent": ZERO, "spent_to_date": ZERO},
+        )
         for value, label in BudgetCategory.choices
     )
     line_rows = []
@@ -308,7 +311,9 @@ def donor_home(user, *, as_of: datetime.date | None = None) -> DonorHome:
         agreements=[(i, instrument_figures(i, as_of=as_of)) for i in instruments],
         next_installments=[(i, i.planned_on < as_of) for i in upcoming],
         statements=list(DonorStatement.objects.restrict(user).done().for_table()[:5]),
-        reports=list(Report.objects.restrict(user).filter(status=ReportStatus.FINAL).order_by("-meeting_start")[:3]),
+        reports=list(
+            Report.objects.restrict(user).filter(status=ReportStatus.FINAL).order_by("-meeting_start")[:3]
+        ),
     )
 
 

@@ -9,7 +9,7 @@ import hashlib
 import logging
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
@@ -104,7 +104,9 @@ def statement_render_run(*, statement_id: int) -> DonorStatement | None:
         return statement if statement.state == StatementState.DONE else None
     try:
         with translation.override(statement.language):
-            _progress(statement_id, StatementState.RUNNING, 5, gettext("Composing the statement from the data."))
+            _progress(
+                statement_id, StatementState.RUNNING, 5, gettext("Composing the statement from the data.")
+            )
             snapshot = statement_snapshot(
                 statement.instrument,
                 period_start=statement.period_start,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.views import View
 
 from budgets.models import LegalInstrument
@@ -47,7 +48,11 @@ class InstrumentStatementsView(ObjectDetailView):
                 "can_add": can_add,
                 "form": kwargs.get("form")
                 or StatementRequestForm(
-                    initial={"period_start": start, "period_end": end, "language": self.request.LANGUAGE_CODE}
+                    initial={
+                        "period_start": start,
+                        "period_end": end,
+                        "language": translation.get_language()[:2],
+                    }
                 ),
             }
         )
@@ -67,7 +72,9 @@ class StatementRequestView(RestrictedViewMixin, View):
         if not form.is_valid():
             return _form_errors(request, form, instrument)
         try:
-            statement = services.statement_request(instrument=instrument, user=request.user, **form.cleaned_data)
+            statement = services.statement_request(
+                instrument=instrument, user=request.user, **form.cleaned_data
+            )
         except DjangoValidationError as error:
             message_validation_error(request, error)
             return HttpResponseRedirect(_statements_url(instrument))
@@ -131,4 +138,3 @@ def home(request, *args, **kwargs):
     if sees_donor_home(request.user):
         return render(request, "statements/donor_home.html", {"home": selectors.donor_home(request.user)})
     return HomeView.as_view()(request, *args, **kwargs)
-

@@ -166,8 +166,11 @@ class Workplan(IllustrativeMixin, BaseModel):
         ]
 
     def __str__(self):
-        return _("%(party)s workplan, version %(version)s") % {
-            "party": self.cap_case.party,
+        # Translators: %(of_party)s is the Party's name as it follows "of": "Togo", "the
+        # Philippines" in English; in French and Spanish it already carries the preposition and
+        # article ("du Togo", "del Reino Unido"), e.g. "Plan de travail %(of_party)s, version …".
+        return _("Workplan of %(of_party)s, version %(version)s") % {
+            "of_party": self.cap_case.party.of_name,
             "version": self.version,
         }
 

@@ -69,7 +69,9 @@ def _roles_fingerprint(user) -> str:
 def list_etag(request, content: bytes) -> str:
     """The ETag of a list page as answered to this user (see the module's docstring)."""
     digest = hashlib.sha256()
-    digest.update(f"{request.user.pk}:{_roles_fingerprint(request.user)}:{request.get_full_path()}\n".encode())
+    digest.update(
+        f"{request.user.pk}:{_roles_fingerprint(request.user)}:{request.get_full_path()}\n".encode()
+    )
     digest.update(content)
     return f'"{digest.hexdigest()[:32]}"'
 

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cap_portal.context_processors.portal",
                 "portfolio.context_processors.notifications",
+                "portfolio.todo.navigation",
             ],
         },
     },

@@ -4,6 +4,7 @@ the same file and the same access rules as ``/iati/activities.xml``."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
@@ -23,7 +24,8 @@ class IatiActivitiesViewSet(viewsets.ViewSet):
             OpenApiParameter("case", int, description="A CAP case's id: that case only."),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="The date of the data (default today)."),
         ],
-        responses={(200, "application/xml"): OpenApiTypes.STR},
+        # 403: the whole portfolio or another donor's share asked for by a role without it.
+        responses={(200, "application/xml"): OpenApiTypes.STR, 403: ErrorResponse403Serializer},
         filters=False,
     )
     def list(self, request):

@@ -20,6 +20,8 @@ from django.utils import numberformat
 from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from parties.names import english_takes_the
+
 from .. import selectors
 from ..choices import SectionKind
 
@@ -211,17 +213,12 @@ def join_list(items: list[str]) -> str:
     return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
-# English names that take "the" in running text ("the European Union", "the Lao People's
-# Democratic Republic"); other languages are written as recorded.
-_THE_WORDS = ("Republic", "Kingdom", "Union", "States", "Islands", "Federation", "Netherlands", "Philippines")
-
-
 def named(name: str) -> str:
-    """A Party's or donor's name as it reads inside an English sentence."""
+    """A Party's or donor's name as it reads inside an English sentence ("the European Union",
+    the rule of ``parties.names``); other languages are written as recorded."""
     name = str(name)
-    if (get_language() or "en").startswith("en") and any(word in name for word in _THE_WORDS):
-        if not name.startswith("the "):
-            return f"the {name}"
+    if (get_language() or "en").startswith("en") and english_takes_the(name):
+        return f"the {name}"
     return name
 
 

@@ -150,7 +150,8 @@ def portfolio(world):
     make_installment(world.other, instrument=nigeria, amount=Decimal("45000.00"), currency="CHF",
                      exchange_rate=Decimal("1.12"), transferred_on=D(2024, 3, 1),
                      received_on=D(2024, 3, 5))  # fmt: skip
-    nigeria_plan = make_workplan(world.other, WorkplanStatus.DRAFT)
+    # Approved: only the version in force counts (a draft's budget is in test_money_in_force).
+    nigeria_plan = make_workplan(world.other, WorkplanStatus.APPROVED)
     line_b = make_line(world.other, workplan=nigeria_plan, units=Decimal("5"), rate=Decimal("10000.00"))
     make_expenditure(world.other, budget_line=line_b, amount=Decimal("12600.00"))
     return D(2024, 10, 1)

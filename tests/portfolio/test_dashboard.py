@@ -71,6 +71,23 @@ def test_dashboard_row_figures(world):
     assert row.absorption is None and row.current_end is None
 
 
+@pytest.mark.django_db
+def test_last_progress_update_is_the_day_it_was_made(world):
+    """Issue 14.12 / 18.5: the period's end (30 June 2024) is not when the update was made."""
+    from django.utils import timezone
+
+    from tests.workplans.factories import ProgressUpdateFactory
+
+    workplan = _case_with_plan(world.own)
+    activity = workplan.activities.first()
+    update = ProgressUpdateFactory(activity=activity, period_end=datetime.date(2024, 6, 30))
+    older = ProgressUpdateFactory(activity=activity, period_end=datetime.date(2024, 9, 30))
+    older.created = timezone.now() - datetime.timedelta(days=40)
+    older.save(update_fields=["created"])
+    (row,) = portfolio(world.users["case_manager"], today=TODAY).rows
+    assert row.last_progress == timezone.localdate(update.created)
+
+
 def test_dashboard_reflects_the_sample_portfolio(sample, client):
     """The sample portfolio: eleven CAP cases, Viet Nam on version 2, Nigeria's agreement
     extended to 31 March 2025, figures from the budgets module."""

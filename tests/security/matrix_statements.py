@@ -12,7 +12,6 @@ from tests.budgets import factories as ff
 from .matrix import CASE_MANAGER, EVERYONE, Endpoint, r
 
 STATEMENT_READERS = r("A", "A", "O", "O", "D")
-NOBODY = r("N", "N", "N", "N", "N")
 
 
 def statement(world, target):
@@ -27,7 +26,9 @@ def instrument(world, target):
 
 STATEMENT_ROWS = {
     "api:statement-list": Endpoint(read=EVERYONE, write=CASE_MANAGER),
-    "api:statement-detail": Endpoint(obj=statement, read=STATEMENT_READERS, write=NOBODY),
+    # Read-only (like report versions); tests/statements/test_statements_access.py checks that
+    # nobody changes or deletes a statement.
+    "api:statement-detail": Endpoint(obj=statement, read=STATEMENT_READERS),
     "api:statement-history": Endpoint(obj=statement, read=STATEMENT_READERS),
     "api:statement-pdf": Endpoint(obj=statement, read=STATEMENT_READERS),
     "api:statement-xlsx": Endpoint(obj=statement, read=STATEMENT_READERS),

@@ -27,7 +27,18 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["cases", "parties", "workplans", "budgets", "reports", "portfolio", "decisions", "cap_portal"]
+APPS = [
+    "cases",
+    "parties",
+    "workplans",
+    "budgets",
+    "reports",
+    "portfolio",
+    "decisions",
+    "cap_portal",
+    "statements",
+    "iati",
+]
 POLICY_MODULE = "cap_portal/access.py"
 
 ROLE_VALUES = {"case_manager", "secretariat_viewer", "ma_focal_point", "sa_focal_point", "donor_observer"}

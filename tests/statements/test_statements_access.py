@@ -26,7 +26,10 @@ READS = {
 @pytest.fixture
 def statements(world, own_instrument, other_instrument):
     manager = world.users["case_manager"]
-    return {"own": kept_statement(own_instrument, manager), "other": kept_statement(other_instrument, manager)}
+    return {
+        "own": kept_statement(own_instrument, manager),
+        "other": kept_statement(other_instrument, manager),
+    }
 
 
 def _status(rule: str, target: str) -> int:
@@ -68,7 +71,9 @@ def test_the_list_holds_what_the_role_reads(role, world, statements, api_client,
 def test_only_case_managers_produce_statements(role, world, own_instrument, api_client, client):
     """Every other role: 403 on the API and on the form, and nothing is written."""
     api_client.force_authenticate(world.users[role])
-    response = api_client.post(reverse("api:statement-list"), {"instrument": own_instrument.pk}, format="json")
+    response = api_client.post(
+        reverse("api:statement-list"), {"instrument": own_instrument.pk}, format="json"
+    )
     assert response.status_code == 403
     client.force_login(world.users[role])
     response = client.post(reverse("statements:statement_request", kwargs={"pk": own_instrument.pk}), {})

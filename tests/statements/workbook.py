@@ -26,7 +26,10 @@ def evaluate(sheet, formula: str) -> Decimal:
         column, first, _column, last = match.groups()
         index = column_index_from_string(column)
         return sum(
-            (value(sheet, sheet.cell(row=row, column=index).coordinate) for row in range(int(first), int(last) + 1)),
+            (
+                value(sheet, sheet.cell(row=row, column=index).coordinate)
+                for row in range(int(first), int(last) + 1)
+            ),
             Decimal(0),
         )
     terms = _TERM.findall(formula)

@@ -39,7 +39,9 @@ def togo(world):
     workplan = make_workplan(
         world.own, status=WorkplanStatus.APPROVED, starts_on=D(2022, 9, 1), ends_on=PLAN_END
     )
-    instrument = make_instrument(world.own, starts_on=D(2022, 9, 1), signed_on=D(2022, 8, 1), ends_on=PLAN_END)
+    instrument = make_instrument(
+        world.own, starts_on=D(2022, 9, 1), signed_on=D(2022, 8, 1), ends_on=PLAN_END
+    )
     activity = ActivityFactory(
         workplan=workplan,
         status=ActivityStatus.ONGOING,
@@ -65,7 +67,10 @@ def extend(world, instrument, to=EXTENDED_TO):
     )
 
 
-def report(world, activity, start=D(2026, 7, 1), end=D(2026, 11, 30)):
+JULY, NOVEMBER_END = D(2026, 7, 1), D(2026, 11, 30)
+
+
+def report(world, activity, start=JULY, end=NOVEMBER_END):
     return progress_update_submit(
         user=world.users["ma_focal_point"],
         data={

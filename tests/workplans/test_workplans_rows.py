@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from budgets.models import BudgetLine
-from tests.budgets.factories import source_for
+from tests.budgets.factories import instrument_for, source_for
 from tests.workplans.factories import (
     ActivityFactory,
     CorrectiveActionFactory,
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def budget_line(*, workplan, activity):
     party = workplan.cap_case.party
+    instrument_for(party)  # a line takes a source of its CAP case's legal instruments
     return BudgetLine(
         workplan=workplan,
         activity=activity,

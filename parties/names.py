@@ -1,0 +1,73 @@
+"""How a Party's name reads in the active language: the CITES (UN) short name in English, French
+or Spanish, and its "of" form, which grammar needs around it ("Workplan of the Philippines",
+"Plan de travail du Togo", "Plan de trabajo del Reino Unido").
+
+The one rule of a Party's name in a sentence: ``Party.__str__``, the page titles and the
+reports' ``named()`` read it.
+"""
+
+import re
+
+from django.utils.translation import get_language
+
+# The UN writes "the" before these English names inside a sentence: names built on one of
+# these words ("the Republic of Korea", "the United Kingdom of…", "the Solomon Islands") unless
+# they are inverted with a parenthesis ("Iran (Islamic Republic of)"), and a few single names.
+_THE_WORDS = frozenset(
+    {"Emirates", "Federation", "Islands", "Kingdom", "Republic", "State", "States", "Union"}
+)
+_THE_NAMES = frozenset(
+    {"Bahamas", "Comoros", "Congo", "Gambia", "Maldives", "Netherlands", "Niger", "Philippines", "Sudan"}
+)
+
+# "of" + the French or Spanish article, by article.
+_FRENCH_OF = {"": "de ", "le": "du ", "la": "de la ", "l'": "de l'", "les": "des "}
+_SPANISH_OF = {"": "de ", "el": "del ", "la": "de la ", "los": "de los ", "las": "de las "}
+# "de" elides before a vowel: "d'Israël", "d'Oman", "d'El Salvador".
+_FRENCH_ELISION = re.compile(r"^[AEIOUYÂÀÉÈÊÎÏÔŒÛaeiouyâàéèêîïôœû]")
+
+
+def active_language(language: str | None = None) -> str:
+    """``language`` or the active one, as its two-letter code ("fr" for "fr-ch")."""
+    return (language or get_language() or "en")[:2].lower()
+
+
+def english_takes_the(name: str) -> bool:
+    """Whether the UN writes "the" before this English name inside a sentence: "the
+    Philippines", "the United States of America", "the Niger"; not "Togo", nor "Iran (Islamic
+    Republic of)", nor a name that already starts with "the"."""
+    name = str(name)
+    if name.startswith("the ") or "(" in name:
+        return False
+    return name in _THE_NAMES or not _THE_WORDS.isdisjoint(name.replace(",", " ").split())
+
+
+def localized_name(party, language: str | None = None) -> str:
+    """The Party's CITES name in ``language`` (the active one by default), its English name
+    when it has none in that language."""
+    language = active_language(language)
+    if language == "fr" and party.name_fr:
+        return party.name_fr
+    if language == "es" and party.name_es:
+        return party.name_es
+    return party.name
+
+
+def of_name(party, language: str | None = None) -> str:
+    """The Party's name as it follows "of" in ``language`` (the active one by default).
+
+    English leaves "of" to the sentence and adds "the" where the UN does ("the Philippines",
+    "Togo"): "Workplan of %(of_party)s". French and Spanish carry the preposition fused with the
+    article ("du Togo", "de la Guinée", "de l'Angola", "des Philippines", "de Madagascar",
+    "d'Israël"; "del Togo", "del Reino Unido", "de los Estados Unidos de América", "de
+    Filipinas"), so their translation is "Plan de travail %(of_party)s".
+    """
+    language = active_language(language)
+    name = localized_name(party, language)
+    if language == "fr":
+        if not party.article_fr and _FRENCH_ELISION.match(name):
+            return f"d'{name}"
+        return _FRENCH_OF[party.article_fr] + name
+    if language == "es":
+        return _SPANISH_OF[party.article_es] + name
+    return f"the {name}" if english_takes_the(name) else name
