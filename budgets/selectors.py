@@ -707,7 +707,9 @@ def case_funding(*, user, cap_case, as_of: date | None = None) -> CaseFunding:
     # The budget that counts is the version in force (approved); a newer version in preparation
     # (a first plan not yet approved, or a revision) is shown apart as a draft budget.
     versions = list(Workplan.objects.filter(cap_case=cap_case).order_by("-version"))
-    in_force_id = Workplan.objects.in_force_ids([cap_case.pk], as_of=as_of, approved_only=True).get(cap_case.pk)
+    in_force_id = Workplan.objects.in_force_ids([cap_case.pk], as_of=as_of, approved_only=True).get(
+        cap_case.pk
+    )
     workplan = next((w for w in versions if w.pk == in_force_id), None)
     draft = next((w for w in versions if w.version > (workplan.version if workplan else 0)), None)
     lines = list(

@@ -93,6 +93,8 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
         context["attention_groups"] = shown.groups if shown else []
         context["attention_count"] = shown.count if shown else 0
         context["todo"] = todo(user)
+        if context["todo"] is not None:  # counted here already: the navigation needs no query
+            context["nav_todo_count"] = context["todo"].count
         return context
 
 

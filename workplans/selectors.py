@@ -162,7 +162,9 @@ def budget_compare(old: Workplan, new: Workplan) -> dict:
         changes = [
             {
                 "field": name,
-                "label": str(_("amount") if name == "amount" else BudgetLine._meta.get_field(name).verbose_name),
+                "label": str(
+                    _("amount") if name == "amount" else BudgetLine._meta.get_field(name).verbose_name
+                ),
                 "old": _budget_display(before, name),
                 "new": _budget_display(line, name),
             }

@@ -453,7 +453,8 @@ def read_workbook(file, workplan: Workplan) -> ParsedPlan:
             activity, ok = link("Budget", number, data)
             data["funding_source_id"] = data.pop("funding_source")
             line = _fill(
-                existing.take((code, data["description"], data["year"])) or BudgetLine(workplan=workplan), data
+                existing.take((code, data["description"], data["year"])) or BudgetLine(workplan=workplan),
+                data,
             )
             # The funding source rule (``BudgetLine.clean``) reads the line's activity: a line of a
             # new activity is checked without it (the activity itself is checked above).

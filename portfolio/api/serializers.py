@@ -8,12 +8,19 @@ from ..models import Comment, CommentVisibility, Notification
 from ..models.comments import COMMENT_TARGETS
 
 
+class CommentTargetTypeField(serializers.ChoiceField):
+    """What a comment is about, by the name used in URLs and forms (capcase, workplan, activity)."""
+
+    def get_attribute(self, instance):
+        return instance.content_type.model
+
+
 class CommentSerializer(BaseModelSerializer):
     """A comment on a CAP case, a workplan or an activity (``target_type`` + ``target_id``);
     written through ``comment_post`` (same rules as the page: focal points post shared comments
     on their own Party's records)."""
 
-    target_type = serializers.ChoiceField(
+    target_type = CommentTargetTypeField(
         choices=list(COMMENT_TARGETS),
         help_text=_("What the comment is about: capcase, workplan or activity."),
     )
@@ -25,11 +32,6 @@ class CommentSerializer(BaseModelSerializer):
         model = Comment
         fields = ["id", "target_type", "target_id", "cap_case", "body", "visibility", "author", "created"]
         read_only_fields = ["cap_case", "author", "created"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["target_type"] = instance.content_type.model
-        return data
 
     def validate(self, attrs):
         # The Party check of BaseModelSerializer needs the comment's CAP case, known only once the

@@ -49,6 +49,8 @@ def enter_annex_2(world, client):
         Fund.CTL: FundingSource.objects.create(fund=Fund.CTL, name="CITES Trust Fund"),
         Fund.QTL: source_for(world.own),
     }
+    # A line takes a source of its CAP case's legal instruments: the agreement names both funds.
+    make_instrument(world.own, funding_sources=list(sources.values()))
     for year in (1, 2, 3):
         for category, description, unit, units, rate, fund in ANNEX_2:
             payload = {

@@ -148,8 +148,11 @@ def test_the_api_refuses_the_eu_source_for_a_case_the_eu_does_not_fund(world, pr
     assert response.status_code == 400, response.json()
     assert {e["attr"] for e in response.json()["errors"]} == {"funding_source"}
     assert draft.budget_lines.count() == 1
-    assert api_client.post(
-        "/api/v1/budget-lines/", {**payload, "funding_source": source_for(world.other).pk}, format="json"
-    ).status_code == 201
+    assert (
+        api_client.post(
+            "/api/v1/budget-lines/", {**payload, "funding_source": source_for(world.other).pk}, format="json"
+        ).status_code
+        == 201
+    )
     observer = world.users["donor_observer"]
     assert not BudgetLine.objects.restrict(observer).filter(workplan__cap_case__party=world.other).exists()

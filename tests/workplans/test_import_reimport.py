@@ -16,7 +16,13 @@ from workplans import services
 from workplans.models import Activity, Indicator, IndicatorValue, Milestone
 from workplans.spreadsheets import workplan_workbook
 
-from .factories import ActivityFactory, IndicatorFactory, IndicatorValueFactory, MilestoneFactory, make_workplan
+from .factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    MilestoneFactory,
+    make_workplan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +77,9 @@ def revision(world):
 
 def _import(api_client, world, workplan, content):
     api_client.force_authenticate(world.users["ma_focal_point"])
-    return api_client.post(f"/api/v1/workplans/{workplan.pk}/import/", {"file": upload(content)}, format="multipart")
+    return api_client.post(
+        f"/api/v1/workplans/{workplan.pk}/import/", {"file": upload(content)}, format="multipart"
+    )
 
 
 def test_export_imported_into_its_own_revision_succeeds_and_changes_nothing(world, api_client, revision):
@@ -126,7 +134,9 @@ def test_budget_lines_round_trip_into_a_fresh_draft(world, api_client, revision)
     response = _import(api_client, world, fresh, content)
     assert response.status_code == 200, response.json()
     lines = list(fresh.budget_lines.select_related("activity").order_by("description"))
-    assert [(ln.description, ln.amount, ln.year, ln.activity.code if ln.activity else None) for ln in lines] == [
+    assert [
+        (ln.description, ln.amount, ln.year, ln.activity.code if ln.activity else None) for ln in lines
+    ] == [
         ("Coordination", Decimal("2000.00"), 2, None),
         ("NDF workshop", Decimal("3086.43"), 1, "A1"),
     ]
@@ -145,7 +155,9 @@ def test_a_bad_row_is_reported_with_sheet_row_and_column_and_nothing_is_written(
     budget = book["Budget"]
     budget_headers = [c.value for c in budget[1]]
     other_donor = source_for(world.other)  # funds no agreement of Togo's case
-    list(budget.iter_rows(min_row=2))[0][budget_headers.index("Funding source")].value = f"{other_donor.pk} (CH)"
+    list(budget.iter_rows(min_row=2))[0][
+        budget_headers.index("Funding source")
+    ].value = f"{other_donor.pk} (CH)"
     response = _import(api_client, world, revision, saved(book))
     assert response.status_code == 400
     details = [e["detail"] for e in response.json()["errors"]]

@@ -72,7 +72,9 @@ def test_carried_lines_are_editable_in_the_draft_and_expenditure_stays(world, v1
     v2 = _revise(v1, world)
     line = v2.budget_lines.get(description="Line 1")
     api_client.force_authenticate(world.users["ma_focal_point"])
-    response = api_client.patch(f"/api/v1/budget-lines/{line.pk}/", {"rate": "1500.00"}, format="json")
+    url = f"/api/v1/budget-lines/{line.pk}/"
+    etag = api_client.get(url)["ETag"]
+    response = api_client.patch(url, {"rate": "1500.00"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.json()
     line.refresh_from_db()
     assert line.amount == Decimal("1500.00")

@@ -89,12 +89,12 @@ def plan(world):
     return workplan
 
 
-def test_template_has_the_three_sheets_with_dropdowns(world, client, api_client):
+def test_template_has_the_four_sheets_with_dropdowns(world, client, api_client):
     client.force_login(world.users["ma_focal_point"])
     response = client.get(reverse("workplans:workplan_template"))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     book = workbook_from(response)
-    assert book.sheetnames == ["Activities", "Milestones", "Indicators", "Instructions"]
+    assert book.sheetnames == ["Activities", "Milestones", "Indicators", "Budget", "Instructions"]
     assert [c.value for c in book["Activities"][1]][:3] == ["Code", "Title", "Description"]
     assert book["Activities"].data_validations.dataValidation  # drop-downs for the choices
     api_client.force_authenticate(world.users["sa_focal_point"])
