@@ -16,11 +16,15 @@ KIND_LABELS = {
 }
 
 
+# The largest id a database key holds (bigint): a larger one is a field error, not a query.
+ID_MAX = 2**63 - 1
+
+
 class ScopeForm(forms.Form):
     """The query string of the file (UI and API alike): ``donor``, ``case`` (ids) and ``as_of``."""
 
-    donor = forms.IntegerField(label=_("Donor"), required=False, min_value=1)
-    case = forms.IntegerField(label=_("CAP case"), required=False, min_value=1)
+    donor = forms.IntegerField(label=_("Donor"), required=False, min_value=1, max_value=ID_MAX)
+    case = forms.IntegerField(label=_("CAP case"), required=False, min_value=1, max_value=ID_MAX)
     as_of = forms.DateField(
         label=_("As of"),
         required=False,

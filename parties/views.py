@@ -15,16 +15,17 @@ class PartyListView(ObjectListView):
     queryset = Party.objects.all()
     filterset_class = PartyFilterSet
     template_name = "parties/party_list.html"
+    # The French and Spanish names come last: exports read by column keep their places.
     export_fields = (
         "code",
         "name",
-        "name_fr",
-        "name_es",
         "region",
         "language",
         "is_ldc",
         "is_lldc",
         "is_sids",
+        "name_fr",
+        "name_es",
     )
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +127,35 @@ class ProgressUpdateForm(BaseModelForm):
             "actual_end",
             "narrative",
         ]
-        widgets = _dates("period_start", "period_end", "actual_start", "actual_end")
+        widgets = {
+            **_dates("period_start", "period_end", "actual_start", "actual_end"),
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 0–100 in the browser and on the server (the model's validator, repeated for the message).
+        self.fields["percent_complete"].min_value = 0
+        self.fields["percent_complete"].max_value = 100
+
+    @staticmethod
+    def initial_for(activity, updates, today: datetime.date) -> dict:
+        """A new update starts from the last one: the next period (the day after the last period
+        ended, to today), the status, percent and actual dates last reported. ``updates`` are the
+        activity's updates (any order), so a page that prefetched them makes no query."""
+        last = max(updates, key=lambda u: (u.period_end, u.pk), default=None)
+        if last is None:
+            start = activity.actual_start or activity.planned_start
+            return {"period_start": start, "period_end": max(today, start) if start else today}
+        start = last.period_end + datetime.timedelta(days=1)
+        return {
+            "period_start": start,
+            "period_end": max(today, start),
+            "status": last.status,
+            "percent_complete": last.percent_complete,
+            "actual_start": last.actual_start,
+            "actual_end": last.actual_end,
+        }
 
 
 class CaseRecordForm(BaseModelForm):

@@ -109,7 +109,10 @@ class WorkplanDetailView(ObjectDetailView):
                 workplan.status == WorkplanStatus.APPROVED and services.may_report_progress(user, activity)[0]
             )
             if activity.can_report:
-                activity.progress_form = ProgressUpdateForm(auto_id=f"id_%s_{activity.pk}")
+                activity.progress_form = ProgressUpdateForm(
+                    auto_id=f"id_%s_{activity.pk}",
+                    initial=ProgressUpdateForm.initial_for(activity, activity.progress_updates.all(), today),
+                )
         policy = Workplan.access_policy
         context.update(
             {
@@ -299,7 +302,22 @@ class ProgressUpdateEditView(ServiceEditView):
     form_class = ProgressUpdateForm
     parent_model = Activity
     parent_field = "activity"
-    parent_related = ("workplan",)
+    parent_related = ("workplan__cap_case__party",)
+    template_name = "workplans/progressupdate_form.html"
+
+    def get_initial(self):
+        if not self.is_create:
+            return super().get_initial()
+        activity = self.get_parent()
+        return ProgressUpdateForm.initial_for(activity, activity.progress_updates.all(), timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        # The activity and the periods already reported stay in view, an error included.
+        context = super().get_context_data(**kwargs)
+        activity = self.get_parent() if self.is_create else self.object.activity
+        context["activity"] = activity
+        context["reported"] = list(activity.progress_updates.exclude(pk=self.object.pk).order_by("-period_end")[:3])
+        return context
 
     def create(self, data):
         return services.progress_update_submit(user=self.request.user, data=data)

@@ -5,12 +5,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from iati.views import activities_response
 
 
+# A malformed query parameter answers 400 naming it (code "invalid").
+@extend_validation_errors(["invalid"], field_name="donor", actions=["list"])
+@extend_validation_errors(["invalid"], field_name="case", actions=["list"])
+@extend_validation_errors(["invalid"], field_name="as_of", actions=["list"])
 class IatiActivitiesViewSet(viewsets.ViewSet):
     """The portfolio (the Secretariat), one donor's share (``donor``: the Secretariat, the donor's
     observers) or one CAP case (``case``: the Secretariat, the Party's focal points; with

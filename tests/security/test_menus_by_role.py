@@ -56,11 +56,12 @@ def test_menu_of_a_user_without_roles(world, client):
         ("secretariat_viewer", "portfolio/dashboard.html"),
         ("ma_focal_point", "portfolio/my_party.html"),
         ("sa_focal_point", "portfolio/my_party.html"),
-        ("donor_observer", "portfolio/my_party.html"),
+        ("donor_observer", "statements/donor_home.html"),  # what its donor funds (issue 14.13)
     ],
 )
 def test_home_page_by_role(world, client, role, template):
-    """The Secretariat's home is the portfolio dashboard; everyone else's is "my Party"."""
+    """The Secretariat's home is the portfolio dashboard; a donor observer's what its donor funds;
+    the focal points' "my Party"."""
     client.force_login(world.users[role])
     response = client.get(reverse("home"))
     assert response.status_code == 200
