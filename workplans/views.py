@@ -316,7 +316,8 @@ class ProgressUpdateEditView(ServiceEditView):
         context = super().get_context_data(**kwargs)
         activity = self.get_parent() if self.is_create else self.object.activity
         context["activity"] = activity
-        context["reported"] = list(activity.progress_updates.exclude(pk=self.object.pk).order_by("-period_end")[:3])
+        reported = activity.progress_updates.exclude(pk=self.object.pk).order_by("-period_end")
+        context["reported"] = list(reported[:3])
         return context
 
     def create(self, data):

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def activity(world):
     workplan = make_workplan(world.own, WorkplanStatus.APPROVED, title="Togo CAP workplan")
-    activity = ActivityFactory(workplan=workplan, code="L1", title="Draft the wildlife law", area="legislative")
+    activity = ActivityFactory(
+        workplan=workplan, code="L1", title="Draft the wildlife law", area="legislative"
+    )
     ProgressUpdateFactory(
         activity=activity,
         submitted_by=world.users["ma_focal_point"],
