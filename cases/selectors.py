@@ -381,6 +381,51 @@ def party_compliance_picture(*, party, user, today: datetime.date | None = None)
     )
 
 
+@dataclass
+class PartyProgramme:
+    """Where a Party page leads: its CAP case(s), each with the workplan version in force, its
+    legal instruments, and the SC report sections about the Party — what ``user`` may read."""
+
+    cap_cases: list = field(default_factory=list)
+    report_sections: list = field(default_factory=list)
+    can_add_cap_case: bool = False
+
+
+def party_programme(*, party, user) -> PartyProgramme:
+    """The Party page's links into the programme (a few queries, whatever the Party's size)."""
+    from budgets.models import LegalInstrument
+    from reports.models import ReportSection
+    from workplans.models import Workplan
+
+    cap_cases = list(
+        CapCase.objects.restrict(user, Action.VIEW).filter(party=party).select_related("case_manager")
+    )
+    in_force = Workplan.objects.restrict(user, Action.VIEW).in_force_ids([c.pk for c in cap_cases])
+    workplans = Workplan.objects.in_bulk(list(in_force.values()))
+    instruments = defaultdict(list)
+    for instrument in (
+        LegalInstrument.objects.restrict(user, Action.VIEW)
+        .filter(cap_case__in=cap_cases)
+        .with_current_end()
+        .order_by("starts_on", "pk")
+    ):
+        instruments[instrument.cap_case_id].append(instrument)
+    for cap_case in cap_cases:
+        cap_case.workplan_in_force = workplans.get(in_force.get(cap_case.pk))
+        cap_case.instruments = instruments[cap_case.pk]
+    sections = list(
+        ReportSection.objects.restrict(user, Action.VIEW)
+        .filter(party=party)
+        .select_related("report")
+        .order_by("-report__meeting_start", "order")[:5]
+    )
+    return PartyProgramme(
+        cap_cases=cap_cases,
+        report_sections=sections,
+        can_add_cap_case=CapCase.access_policy.permits(user, Action.ADD, CapCase(party=party)),
+    )
+
+
 # --- History -------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from cap_portal.access import Action, party_ids_held
 from cap_portal.history import history_entries
 from cap_portal.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from cases.selectors import party_compliance_picture
+from cases.selectors import party_compliance_picture, party_programme
 
 from .filtersets import PartyFilterSet
 from .forms import AuthorityForm, ContactForm, PartyForm
@@ -53,6 +53,7 @@ class PartyDetailView(ObjectDetailView):
         context["is_own_party"] = party.pk in party_ids_held(user)
         context["history_entries"] = history_entries(party, limit=20)
         context["compliance"] = party_compliance_picture(party=party, user=user)
+        context["programme"] = party_programme(party=party, user=user)
         return context
 
 
