@@ -6,6 +6,7 @@ from django.urls import URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cap_portal import health
+from cap_portal import help as portal_help
 from statements import views as statements_views
 
 # allauth pages the portal does not use, left out so that they are no attack surface: e-mail
@@ -52,6 +53,8 @@ urlpatterns = [
     path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("help/", portal_help.help_index, name="help_index"),
+    path("help/<slug:slug>/", portal_help.help_page, name="help_page"),
     path("accounts/", include(allauth_urls_used(allauth_urls.urlpatterns))),
     path("people/", include("accounts.people_urls")),
     path("account/tokens/", include("accounts.token_urls")),

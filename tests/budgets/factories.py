@@ -149,6 +149,9 @@ def make_installment(party, **kwargs) -> Installment:
 
 
 def draft_workplan_for(party):
+    """The Party's draft workplan, its CAP case funded by the Party's donor (its agreement made on
+    first use): a budget line takes a funding source of the case's legal instruments."""
+    instrument_for(party)
     existing = cap_case_for(party).workplans.filter(status=WorkplanStatus.DRAFT).order_by("-version").first()
     return existing or make_workplan(party)
 

@@ -156,6 +156,8 @@ MATRIX: dict[str, Endpoint] = {
     "logout": Endpoint(read=None, write=EVERYONE, public=True, signs_out=True),
     "set_language": Endpoint(read=None, write=EVERYONE, public=True, write_data={"language": "fr"}),
     "healthz": Endpoint(read=EVERYONE, public=True),
+    "help_index": Endpoint(read=EVERYONE),
+    "help_page": Endpoint(read=EVERYONE, kwargs=lambda obj: {"slug": "selection"}),
     "schema": Endpoint(read=EVERYONE),
     "swagger-ui": Endpoint(read=EVERYONE),
     # API: account

@@ -1,0 +1,80 @@
+"""The browser sweep (issue 14, point 14): every page each role may see, with the sample portfolio,
+in English, French and Spanish, at 1,366 px and at a phone's 390 px. A page fails on a server
+error, a horizontal overflow, a serious or critical WCAG 2.1 AA violation found by axe-core
+(vendored from the npm registry, injected into the page) or, in French and Spanish, a visible
+text that is a catalogue string left in English.
+
+One test per role × language × width, so that pytest-xdist spreads them; each signs in once and
+reports every finding of its pages together. The pages are the permission matrix's
+(tests/browser/sweep_support.py). Screenshots go to test-artifacts/screenshots/.
+"""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from sampledata.demo import DEMO_PASSWORD
+
+from .conftest import login
+from .sweep_support import (
+    LANGUAGES,
+    ROLES,
+    WIDTHS,
+    SampleWorld,
+    accessibility,
+    overflow,
+    page_urls,
+    untranslated,
+    usernames,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+HEIGHT = {1366: 768, 390: 844}
+
+
+@pytest.fixture
+def portfolio():
+    call_command("load_sample_data", verbosity=0)
+    return SampleWorld()
+
+
+def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> list[str]:
+    """Visit each page the role may read; return the findings, one line each."""
+    page.set_viewport_size({"width": width, "height": HEIGHT[width]})
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.base_url}]
+    )
+    findings = []
+    for name, url in page_urls(role, world):
+        response = page.goto(page.base_url + url)
+        where = f"{name} ({url}) [{role}, {language}, {width}px]"
+        if response is None or response.status >= 500:
+            findings.append(f"{where}: HTTP {response.status if response else 'no response'}")
+            continue
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert page.locator("html").get_attribute("lang") == language, where
+        page.shot(name.replace(":", "-"))
+        problems = overflow(page) + accessibility(page) + untranslated(page, language)
+        findings += [f"{where}: {problem}" for problem in problems]
+    return findings
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role(page, portfolio, role, language, width):
+    """No server error, overflow, serious accessibility violation or untranslated string on any
+    page the role may open."""
+    login(page, usernames()[role], DEMO_PASSWORD)
+    findings = sweep(page, role, language, width, portfolio)
+    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page(page, portfolio, language, width):
+    """The pages of people not signed in (sign-in, password reset, invitations) pass the same checks."""
+    findings = sweep(page, "anonymous", language, width, portfolio)
+    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
