@@ -157,7 +157,9 @@ MATRIX: dict[str, Endpoint] = {
     "set_language": Endpoint(read=None, write=EVERYONE, public=True, write_data={"language": "fr"}),
     "healthz": Endpoint(read=EVERYONE, public=True),
     "help_index": Endpoint(read=EVERYONE),
-    "help_page": Endpoint(read=EVERYONE, kwargs=lambda obj: {"slug": "selection"}),
+    "help_page": Endpoint(
+        obj=lambda world, target: "selection", kwargs=lambda slug: {"slug": slug}, read=EVERYONE
+    ),
     "schema": Endpoint(read=EVERYONE),
     "swagger-ui": Endpoint(read=EVERYONE),
     # API: account
