@@ -78,3 +78,12 @@ def test_the_percentage_is_bounded_in_the_browser_and_on_the_server(world, clien
     assert "Draft the wildlife law" in page and "L1" in page
     assert "Periods already reported" in page
     assert 'value="2024-07-01"' in page  # what the user typed stays
+
+
+def test_an_approved_workplan_opens_on_its_content_not_on_the_revise_form(world, client, activity):
+    """Issue 14 point 10: the revise step is folded away; the plan comes first."""
+    client.force_login(world.users["case_manager"])
+    page = client.get(activity.workplan.get_absolute_url()).content.decode()
+    folded = page.index('<details class="mb-3" id="workflow-revise">')
+    assert folded < page.index('name="action" value="revise"')
+    assert page.index("</details>", folded) > page.index('name="action" value="revise"')
