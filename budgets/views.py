@@ -130,9 +130,12 @@ class CaseFundingView(LoginRequiredMixin, generic.TemplateView):
                 "can_edit_draft_budget": draft is not None
                 and draft.status in EDITABLE_STATES
                 and _permits(user, BudgetLine, Action.ADD, BudgetLine(workplan=draft)),
-                "can_report": workplan is not None
+                "can_report": (workplan or draft) is not None
                 and _permits(
-                    user, Expenditure, Action.ADD, Expenditure(budget_line=BudgetLine(workplan=workplan))
+                    user,
+                    Expenditure,
+                    Action.ADD,
+                    Expenditure(budget_line=BudgetLine(workplan=workplan or draft)),
                 ),
             }
         )

@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Installment, LegalInstrument
@@ -131,7 +132,7 @@ def _progress_overdue_item(a):
         Kind.PROGRESS_OVERDUE,
         a.workplan.cap_case.party,
         str(a),
-        _("No progress reported since %(date)s.") % {"date": a.last_reported or a.planned_start},
+        _("No progress reported since %(date)s.") % {"date": date_format(a.last_reported or a.planned_start)},
         update_due_date(a),
         reverse("workplans:progress_add", kwargs={"parent": a.pk}),
     )
@@ -194,7 +195,7 @@ def _milestone_overdue_item(m):
         Kind.MILESTONE_OVERDUE,
         m.workplan.cap_case.party,
         str(m),
-        _("Due on %(date)s, not met.") % {"date": m.due_on},
+        _("Due on %(date)s, not met.") % {"date": date_format(m.due_on)},
         m.due_on,
         reverse("workplans:milestone_edit", kwargs={"pk": m.pk}),
     )
@@ -216,7 +217,7 @@ def _agreement_ending_item(i):
         Kind.AGREEMENT_ENDING,
         i.cap_case.party,
         str(i),
-        _("Ends on %(date)s: extend it or prepare the closure.") % {"date": i.current_end},
+        _("Ends on %(date)s: extend it or prepare the closure.") % {"date": date_format(i.current_end)},
         i.current_end,
         i.get_absolute_url(),
     )
@@ -232,7 +233,7 @@ def _installment_late_item(n):
         Kind.INSTALLMENT_LATE,
         n.instrument.cap_case.party,
         str(n),
-        _("Planned for %(date)s, not received.") % {"date": n.planned_on},
+        _("Planned for %(date)s, not received.") % {"date": date_format(n.planned_on)},
         n.planned_on,
         n.get_absolute_url(),
     )
@@ -261,7 +262,8 @@ def _recommendation_unaddressed_item(r):
         Kind.RECOMMENDATION_UNADDRESSED,
         r.party,
         str(r),
-        _("Deadline %(date)s passed; no activity of a workplan addresses it.") % {"date": r.deadline},
+        _("Deadline %(date)s passed; no activity of a workplan addresses it.")
+        % {"date": date_format(r.deadline)},
         r.deadline,
         r.get_absolute_url(),
     )

@@ -18,6 +18,7 @@ import datetime
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -157,7 +158,7 @@ def _progress_due_item(a):
         Task.PROGRESS_DUE,
         a.workplan.cap_case.party,
         str(a),
-        _("No progress reported since %(date)s.") % {"date": a.last_reported or a.planned_start},
+        _("No progress reported since %(date)s.") % {"date": date_format(a.last_reported or a.planned_start)},
         update_due_date(a),
         reverse("workplans:progress_add", kwargs={"parent": a.pk}),
     )

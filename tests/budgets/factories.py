@@ -157,9 +157,12 @@ def draft_workplan_for(party):
 
 
 def make_line(party, **kwargs) -> BudgetLine:
-    """A line of the Party's draft workplan, funded by its donor's QTL source unless told."""
+    """A line of the Party's draft workplan, funded by its donor's QTL source (under the case's
+    agreement, made on first use) unless told."""
     kwargs["workplan"] = kwargs.get("workplan") or draft_workplan_for(party)
-    kwargs["funding_source"] = kwargs.get("funding_source") or source_for(party)
+    if not kwargs.get("funding_source"):
+        instrument_for(party)  # the donor's source funds the case (``BudgetLine.clean``)
+        kwargs["funding_source"] = source_for(party)
     return BudgetLineFactory(**kwargs)
 
 
