@@ -15,6 +15,7 @@ changes nothing on a second run.
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import CapCase, Recommendation
 from parties.models import Party
@@ -854,7 +855,11 @@ def _link_recommendations(workplan, activities) -> None:
             activity.recommendations.set([r for r in recommendations if r.area == activity.area])
 
 
-def _workplan(cap_case, version, status, values, revises=None, reason="") -> Workplan:
+def _workplan(
+    cap_case, version, status, values, revises=None, reason="", approved_on=None, superseded_on=None
+) -> Workplan:
+    """A sample version with its steps dated as the plan's history (approved when it starts,
+    unless told), so that "the version in force on a date" reads the sample as it happened."""
     workplan, created = Workplan.objects.get_or_create(
         cap_case=cap_case,
         version=version,
@@ -874,6 +879,13 @@ def _workplan(cap_case, version, status, values, revises=None, reason="") -> Wor
         ]
         if status == WorkplanStatus.SUPERSEDED:
             steps.append((WorkplanAction.SUPERSEDE, WorkplanStatus.APPROVED, WorkplanStatus.SUPERSEDED))
+        approved_on = approved_on or values["starts_on"]
+        dates = {
+            WorkplanAction.REVISE: approved_on - datetime.timedelta(days=30),
+            WorkplanAction.SUBMIT: approved_on - datetime.timedelta(days=14),
+            WorkplanAction.APPROVE: approved_on,
+            WorkplanAction.SUPERSEDE: superseded_on or approved_on,
+        }
         for action, source, target in steps:
             Step.objects.create(
                 workplan=workplan,
@@ -882,6 +894,7 @@ def _workplan(cap_case, version, status, values, revises=None, reason="") -> Wor
                 to_status=target,
                 reason=reason if action == WorkplanAction.REVISE else "",
                 comment="Sample data (illustrative).",
+                taken_at=timezone.make_aware(datetime.datetime.combine(dates[action], datetime.time(10))),
             )
     return workplan
 
@@ -896,9 +909,24 @@ def load() -> None:
         cap_case = CapCase.objects.filter(party=party).first() or CapCase.objects.create(party=party)
         values = {"title": title, "starts_on": starts, "ends_on": ends, "objective": objective}
         if code == "VN":
-            first = _workplan(cap_case, 1, WorkplanStatus.SUPERSEDED, {**values, "starts_on": D(2024, 1, 1)})
+            # Version 2 (a revision within the capacity-building project) replaced version 1 in July 2024.
+            first = _workplan(
+                cap_case,
+                1,
+                WorkplanStatus.SUPERSEDED,
+                {**values, "starts_on": D(2024, 1, 1)},
+                superseded_on=D(2024, 7, 1),
+            )
             _activities(first, VN_V1)
-            workplan = _workplan(cap_case, 2, WorkplanStatus.APPROVED, values, first, ChangeReason.OTHER)
+            workplan = _workplan(
+                cap_case,
+                2,
+                WorkplanStatus.APPROVED,
+                values,
+                revises=first,
+                reason=ChangeReason.OTHER,
+                approved_on=D(2024, 7, 1),
+            )
             activities = _activities(workplan, VN_V2)
         else:
             workplan = _workplan(cap_case, 1, WorkplanStatus.APPROVED, values)

@@ -175,30 +175,34 @@ AXE_RUN_JS = """async (tags) => {
 }"""
 
 
-def overflow(page) -> list[str]:
+# Each check returns (problem, detail) pairs: the problem groups the pages in the test's report.
+
+
+def overflow(page) -> list[tuple[str, str]]:
     found = page.evaluate(OVERFLOW_JS)
     if not found:
         return []
-    return [f"overflow: scrollWidth {found['scrollWidth']} > {found['clientWidth']} ({', '.join(found['widest'])})"]
+    detail = f"scrollWidth {found['scrollWidth']} > {found['clientWidth']}: {', '.join(found['widest'])}"
+    return [("horizontal overflow", detail)]
 
 
-def accessibility(page) -> list[str]:
+def accessibility(page) -> list[tuple[str, str]]:
     # From the portal's own static files: an inline copy would break its Content-Security-Policy.
     page.add_script_tag(url=page.base_url + settings.STATIC_URL + AXE_STATIC)
     violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)
     return [
-        f"axe {v['impact']} {v['id']}: {v['help']} at {'; '.join(v['nodes'])}"
+        (f"axe {v['impact']} {v['id']}: {v['help']}", "; ".join(v["nodes"]))
         for v in violations
         if v["impact"] in AXE_IMPACTS
     ]
 
 
-def untranslated(page, language: str) -> list[str]:
+def untranslated(page, language: str) -> list[tuple[str, str]]:
     if language == "en":
         return []
     sources = translated_msgids(language)
     seen = sorted({text for text in page.evaluate(VISIBLE_TEXTS_JS) if text in sources})
-    return [f"untranslated: {text!r}" for text in seen]
+    return [(f"untranslated: {text!r}", "") for text in seen]
 
 
 __all__ = ["LANGUAGES", "ROLES", "WIDTHS"]

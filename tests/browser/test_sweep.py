@@ -40,15 +40,15 @@ def portfolio():
     return SampleWorld()
 
 
-def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> list[str]:
-    """Visit each page the role may read; return the findings, one line each."""
+def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> dict[str, list[str]]:
+    """Visit each page the role may read; return the findings: problem → the pages that have it."""
     page.set_viewport_size({"width": width, "height": HEIGHT[width]})
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.base_url}]
     )
-    findings = []
+    findings: dict[str, list[str]] = {}
     for name, url in page_urls(role, world):
-        where = f"{name} ({url}) [{role}, {language}, {width}px]"
+        where = f"{name} {url}"
         try:
             response = page.goto(page.base_url + url)
         except PlaywrightError as error:
@@ -56,7 +56,7 @@ def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> lis
                 raise
             response = page.request.get(page.base_url + url)  # a file: its answer only
         if response.status >= 500:
-            findings.append(f"{where}: HTTP {response.status}")
+            findings.setdefault(f"HTTP {response.status}", []).append(where)
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
@@ -64,8 +64,16 @@ def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> lis
         # A document keeps its own language (a report's preview is in the report's language).
         written_in = page.locator("html").get_attribute("lang")
         problems = overflow(page) + accessibility(page) + untranslated(page, written_in)
-        findings += [f"{where}: {problem}" for problem in problems]
+        for problem, detail in problems:
+            findings.setdefault(problem, []).append(f"{where} {detail}".rstrip())
     return findings
+
+
+def report(findings: dict[str, list[str]], role: str, language: str, width: int) -> str:
+    lines = [f"{sum(map(len, findings.values()))} findings for {role}, {language}, {width} px:"]
+    for problem, pages in sorted(findings.items()):
+        lines += [problem, *(f"    {where}" for where in pages)]
+    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -76,7 +84,7 @@ def test_every_page_of_the_role(page, portfolio, role, language, width):
     page the role may open."""
     login(page, usernames()[role], DEMO_PASSWORD)
     findings = sweep(page, role, language, width, portfolio)
-    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
+    assert not findings, report(findings, role, language, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -84,4 +92,4 @@ def test_every_page_of_the_role(page, portfolio, role, language, width):
 def test_every_public_page(page, portfolio, language, width):
     """The pages of people not signed in (sign-in, password reset, invitations) pass the same checks."""
     findings = sweep(page, "anonymous", language, width, portfolio)
-    assert not findings, f"{len(findings)} findings:\n" + "\n".join(findings)
+    assert not findings, report(findings, "anonymous", language, width)

@@ -179,7 +179,11 @@ def test_case_page_shows_agreement_extensions_installments_budget_and_absorption
         received_on=datetime.date(2024, 2, 10),
     )
     late = make_installment(world.own, instrument=instrument, planned_on=datetime.date(2024, 6, 1))
-    line = make_line(world.own)  # 2 × 1,000 = USD 2,000 of workshops
+    # 2 × 1,000 = USD 2,000 of workshops, in the approved version (a draft's budget counts nowhere).
+    from tests.workplans.factories import make_workplan
+    from workplans.choices import WorkplanStatus
+
+    line = make_line(world.own, workplan=make_workplan(world.own, WorkplanStatus.APPROVED))
     make_expenditure(world.own, budget_line=line, amount="500.00")
     client.force_login(world.users["secretariat_viewer"])
     response = client.get(case_url(instrument))
