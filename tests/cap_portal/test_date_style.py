@@ -31,7 +31,8 @@ def test_date_times_start_with_the_un_date(language):
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"), [("en", "1,234,567.50"), ("fr", "1\u00a0234\u00a0567,50"), ("es", "1.234.567,50")]
+    ("language", "expected"),
+    [("en", "1,234,567.50"), ("fr", "1\u00a0234\u00a0567,50"), ("es", "1.234.567,50")],
 )
 def test_numbers_take_the_languages_separators(language, expected):
     with translation.override(language):

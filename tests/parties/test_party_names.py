@@ -223,7 +223,7 @@ def test_the_party_form_takes_the_names(world, client):
     assert 'name="name_fr"' in page and 'name="article_es"' in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_data_migration_names_the_parties_already_recorded():
     """Parties recorded before the names existed are named by their code when migrating; a code
     the list does not know keeps blank names (shown in English)."""
