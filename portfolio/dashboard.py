@@ -68,7 +68,7 @@ class PortfolioRow:
     # Columns of the CSV/XLSX export (cap_portal.exports resolves these names).
     @property
     def party_name(self) -> str:
-        return self.party.name
+        return self.party.localized_name
 
     @property
     def stage(self) -> str:
@@ -90,12 +90,12 @@ class Portfolio:
                 "values": [n for _value, _label, n in self.activities_by_status],
             },
             "absorption": {
-                "labels": [r.party.name for r in self.rows if r.absorption is not None],
+                "labels": [r.party.localized_name for r in self.rows if r.absorption is not None],
                 "values": [float(r.absorption) for r in self.rows if r.absorption is not None],
             },
             "agreements": [
                 {
-                    "party": r.party.name,
+                    "party": r.party.localized_name,
                     "start": r.agreement_starts.isoformat(),
                     "original_end": r.original_end.isoformat(),
                     "current_end": r.current_end.isoformat(),

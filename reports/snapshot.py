@@ -69,7 +69,7 @@ def default_title() -> str:
 def build_snapshot(report) -> dict:
     """Compose the whole report from its sections and the data as of its as-of date."""
     with translation.override(report.language):
-        parties = sorted(report.parties.all(), key=lambda party: party.name)
+        parties = sorted(report.parties.all(), key=lambda party: party.localized_name)
         # The as-of date carries the moment the data is taken: figures frozen (reports.selectors).
         context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         sections = []
@@ -93,7 +93,9 @@ def build_snapshot(report) -> dict:
                 body, start=number, numbered=layout.numbered, decisions=section.kind in DECISION_KINDS
             )
             blocks = narrative + data_blocks
-            heading = section.title or (section.party.name if section.party_id else str(layout.heading))
+            heading = section.title or (
+                section.party.localized_name if section.party_id else str(layout.heading)
+            )
             sections.append(
                 {
                     "kind": section.kind,
@@ -122,7 +124,7 @@ def build_snapshot(report) -> dict:
                 "agenda_headings": report.agenda_heading_list,
                 "language": report.language,
                 "as_of": report.as_of.isoformat(),
-                "parties": [party.name for party in parties],
+                "parties": [party.localized_name for party in parties],
             },
             "sections": sections,
             "annex": _jsonable(annex_figures(context)),
@@ -143,7 +145,11 @@ def annex_figures(context: ComposeContext) -> dict:
     for party in parties:
         row = counts.get(party.pk, {})
         activity_rows.append(
-            {"party": party.name, "counts": [row.get(s, 0) for s in statuses], "total": sum(row.values())}
+            {
+                "party": party.localized_name,
+                "counts": [row.get(s, 0) for s in statuses],
+                "total": sum(row.values()),
+            }
         )
     activity_totals = [sum(r["counts"][i] for r in activity_rows) for i in range(len(statuses))]
 
@@ -153,13 +159,13 @@ def annex_figures(context: ComposeContext) -> dict:
     participant_rows = []
     for party in parties:
         row = sexes.get(party.pk, {"female": 0, "male": 0, "other": 0})
-        participant_rows.append({"party": party.name, **row, "total": sum(row.values())})
+        participant_rows.append({"party": party.localized_name, **row, "total": sum(row.values())})
 
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     budget_table: dict = {"recorded": False, "currency": "", "parties": [], "donors": []}
     if budget:
         by_party = {row.get("party_id"): row for row in budget.get("parties", [])}
-        party_rows = [_budget_row(party.name, by_party.get(party.pk, {})) for party in parties]
+        party_rows = [_budget_row(party.localized_name, by_party.get(party.pk, {})) for party in parties]
         donor_rows = [_budget_row(str(row.get("donor", "")), row) for row in budget.get("donors", [])]
         budget_table = {
             "recorded": True,

@@ -236,4 +236,4 @@ def bullet_list(items: list[str]) -> str:
 
 
 def _party_name(context: ComposeContext) -> str:
-    return context.party.name if context.party is not None else ""
+    return context.party.localized_name if context.party is not None else ""

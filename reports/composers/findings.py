@@ -54,7 +54,7 @@ def quantity(value: Decimal) -> str:
 
 
 def _party_names(context: ComposeContext) -> dict[int, str]:
-    return {party.pk: party.name for party in context.parties}
+    return {party.pk: party.localized_name for party in context.parties}
 
 
 def _workplans(context: ComposeContext) -> dict:
@@ -154,7 +154,7 @@ def compose_selection(context: ComposeContext) -> Composition:
         party_mechanisms = {case.mechanism_id for case in open_cases}
         mechanisms |= party_mechanisms
         if len(party_mechanisms) > 1:
-            several.append(party.name)
+            several.append(party.localized_name)
     sentences = [text]
     if cases:
         sentences.append(
@@ -211,7 +211,7 @@ def result_line(result) -> str:
         evidence.append(result.document_reference)
     if result.notification:
         evidence.append(gettext("Notification No. %(number)s") % {"number": result.notification})
-    line = f"{result.cap_case.party.name}: {title}"
+    line = f"{result.cap_case.party.localized_name}: {title}"
     if evidence:
         line += f" ({'; '.join(evidence)})"
     return line if line.endswith(".") else line + "."
@@ -459,8 +459,8 @@ def compose_timeframes(context: ComposeContext) -> Composition:
     parts = []
     by_period: dict[int, list[str]] = defaultdict(list)
     for row in rows:
-        if row.party.name not in by_period[row.initial_months]:
-            by_period[row.initial_months].append(row.party.name)
+        if row.party.localized_name not in by_period[row.initial_months]:
+            by_period[row.initial_months].append(row.party.localized_name)
     for months, parties in sorted(by_period.items()):
         parts.append(
             ngettext(
@@ -477,7 +477,7 @@ def compose_timeframes(context: ComposeContext) -> Composition:
     if extended:
         each = [
             ngettext("%(party)s: %(months)s month", "%(party)s: %(months)s months", row.extension_months)
-            % {"party": row.party.name, "months": row.extension_months}
+            % {"party": row.party.localized_name, "months": row.extension_months}
             for row in extended
         ]
         parts.append(
@@ -607,7 +607,7 @@ def compose_finance(context: ComposeContext) -> Composition:
         for row in others:
             parts.append(
                 gettext("In %(party)s, the funds are disbursed to and managed by %(counterpart)s.")
-                % {"party": named(row.party.name), "counterpart": row.instrument.counterpart_name}
+                % {"party": named(row.party.localized_name), "counterpart": row.instrument.counterpart_name}
             )
     if budget:
         received = budget["programme"]["received"]
@@ -777,8 +777,8 @@ def compose_cooperation(context: ComposeContext) -> Composition:
     for row in rows:
         if row.kind == StakeholderKind.GOVERNMENT:
             continue  # the Party's own agencies are stakeholders, not partners
-        if row.cap_case.party.name not in by_partner[row.name]:
-            by_partner[row.name].append(row.cap_case.party.name)
+        if row.cap_case.party.localized_name not in by_partner[row.name]:
+            by_partner[row.name].append(row.cap_case.party.localized_name)
     missions = context.memo("missions", lambda: selectors.missions(context.party_ids, context.as_of))
     for mission in missions:
         if mission.partners and mission.cap_case.party_id in _party_names(context):

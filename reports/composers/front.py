@@ -44,7 +44,7 @@ def compose_background(context: ComposeContext) -> Composition:
 
 @composer(K.IMPLEMENTATION)
 def compose_implementation(context: ComposeContext) -> Composition:
-    parties = [party.name for party in context.parties]
+    parties = [party.localized_name for party in context.parties]
     budget = context.memo("budget", lambda: selectors.budget_figures(context.party_ids, context.as_of))
     donors = [row["donor"] for row in budget["donors"]] if budget and budget.get("donors") else []
     if parties:

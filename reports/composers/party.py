@@ -191,7 +191,7 @@ def _party_rating(context: ComposeContext) -> tuple[str, dict]:
                 "meeting": rating.meeting.code,
                 "body": _body_name(rating.meeting.body),
                 "rating": str(rating.get_rating_display()).lower(),
-                "party": named(party.name),
+                "party": named(party.localized_name),
                 "process": process,
             }
         )
@@ -221,10 +221,10 @@ def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
             "%(party)s is subject to the following compliance mechanism or process: %(list)s.",
             "%(party)s is subject to the following compliance mechanisms and processes: %(list)s.",
             len(labels),
-        ) % {"party": capfirst(named(party.name)), "list": join_list(labels)}
+        ) % {"party": capfirst(named(party.localized_name)), "list": join_list(labels)}
     else:
         text = gettext("No open compliance case is recorded for %(party)s as of %(date)s.") % {
-            "party": named(party.name),
+            "party": named(party.localized_name),
             "date": format_date(context.as_of),
         }
     sentence = recommendation_sentence(recommendations)
@@ -243,9 +243,9 @@ def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
         "workplans", lambda: selectors.current_workplans(context.party_ids, context.as_of)
     ).get(party.pk)
     if workplan is None:
-        return gettext("No workplan is recorded for %(party)s yet.") % {"party": named(party.name)}, {
-            "workplan": None
-        }
+        return gettext("No workplan is recorded for %(party)s yet.") % {
+            "party": named(party.localized_name)
+        }, {"workplan": None}
     areas = selectors.workplan_areas(workplan, context.as_of)
     text = gettext(
         "The workplan “%(title)s” (version %(version)s, %(period)s) is led by the Management Authority."
@@ -398,7 +398,7 @@ def _party_deliverables(context: ComposeContext) -> tuple[str, dict]:
         "With the support of the CAP, %(party)s delivered the following %(count)s products, accepted by "
         "the Secretariat:",
         len(rows),
-    ) % {"party": named(party.name), "count": len(rows)}
+    ) % {"party": named(party.localized_name), "count": len(rows)}
     return text + "\n\n" + bullet_list(items), {
         "deliverables": len(rows),
         "delivered": [d.title for d in rows],
