@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from parties.models import Donor, Party
 from sampledata.demo import DEMO_USERS
-from tests.security.matrix import MATRIX, ROLES
+from tests.security.matrix import MATRIX
 from tests.security.test_permission_matrix import build_url
 
 AXE_STATIC = "vendor/axe-core/axe.min.js"
@@ -142,6 +142,8 @@ VISIBLE_TEXTS_JS = """() => {
     const text = node.textContent.replace(/\\s+/g, " ").trim();
     const parent = node.parentElement;
     if (!text || !parent || parent.closest("script, style, template, noscript")) continue;
+    // Text marked as written in another language (a guide or a report in English) is not the UI's.
+    if (parent.closest("[lang]").lang !== document.documentElement.lang) continue;
     if (!parent.getClientRects().length) continue;
     const style = getComputedStyle(parent);
     if (style.visibility === "hidden" || style.display === "none") continue;
@@ -153,10 +155,17 @@ VISIBLE_TEXTS_JS = """() => {
 OVERFLOW_JS = """() => {
   const root = document.documentElement;
   if (root.scrollWidth <= root.clientWidth + 1) return null;
+  // The outermost elements that stick out (those inside a scrolling box do not move the page).
   const wide = [];
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
-    if (box.right > root.clientWidth + 1 && box.width > 0) {
+    if (box.right > root.clientWidth + 1 && box.width > 0 && !clipped(el)) {
       const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
         + (el.classList.length ? "." + [...el.classList].join(".") : "");
       wide.push(name);
@@ -167,7 +176,8 @@ OVERFLOW_JS = """() => {
 }"""
 
 AXE_RUN_JS = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]};
+  const results = await axe.run(document, options);
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
@@ -203,6 +213,3 @@ def untranslated(page, language: str) -> list[tuple[str, str]]:
     sources = translated_msgids(language)
     seen = sorted({text for text in page.evaluate(VISIBLE_TEXTS_JS) if text in sources})
     return [(f"untranslated: {text!r}", "") for text in seen]
-
-
-__all__ = ["LANGUAGES", "ROLES", "WIDTHS"]

@@ -11,15 +11,15 @@ reports every finding of its pages together. The pages are the permission matrix
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Error as PlaywrightError
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 
 from sampledata.demo import DEMO_PASSWORD
+from tests.security.matrix import ROLES
 
 from .conftest import login
 from .sweep_support import (
     LANGUAGES,
-    ROLES,
     WIDTHS,
     SampleWorld,
     accessibility,
