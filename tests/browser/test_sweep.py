@@ -29,7 +29,10 @@ from .sweep_support import (
     usernames,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not in README's test command yet: it still finds overflow at 390 px, scrollable regions without
+# focus and data strings that match catalogue entries (see the closing note), and takes
+# ~27 minutes on two loaded cores. Run it with: uv run pytest -m sweep tests/browser/test_sweep.py
+pytestmark = [pytest.mark.sweep, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HEIGHT = {1366: 768, 390: 844}
 

@@ -21,7 +21,7 @@ def test_every_guide_is_a_page_of_the_portal(world, client, slug):
     assert response.context["title"] == title
     body = response.content.decode()
     assert "<h2>" in body or "<p>" in body  # rendered, not shown as Markdown source
-    assert ".md\"" not in body  # links between guides are help links
+    assert '.md"' not in body  # links between guides are help links
 
 
 def test_links_between_guides_become_help_links(world, client):
