@@ -354,7 +354,9 @@ def _progress(render_id: int, state: str, percent: int, message, values: dict | 
     # meanwhile, and a failure never overwrites a finished job. Returns the rows updated (0 or 1).
     now = timezone.now()
     message = _in_requesters_language(render_id, message, values)
-    values = {"state": state, "percent": percent, "message": message}
+    # ``updated`` moves with each step: it is the record's version, so the API's ETag changes and
+    # a polling page never gets a 304 for a step it has not seen.
+    values = {"state": state, "percent": percent, "message": message, "updated": now}
     rows = ReportRender.objects.filter(pk=render_id)
     if state == RenderState.RUNNING:
         values["heartbeat_at"] = now

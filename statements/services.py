@@ -73,7 +73,9 @@ def _progress(statement_id: int, state: str, percent: int, message) -> int:
     # A plain UPDATE, committed at once, so the page's progress bar sees it while the work goes
     # on; a failure never overwrites a finished statement.
     now = timezone.now()
-    values = {"state": state, "percent": percent, "message": str(message)}
+    # ``updated`` moves with each step: it is the record's version, so the API's ETag changes and
+    # a polling page never gets a 304 for a step it has not seen.
+    values = {"state": state, "percent": percent, "message": str(message), "updated": now}
     rows = DonorStatement.objects.filter(pk=statement_id)
     if state == StatementState.RUNNING:
         if percent <= 5:

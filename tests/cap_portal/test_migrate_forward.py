@@ -22,7 +22,7 @@ table by table), so that today's migrations run on PostgreSQL as they will in pr
 - the sums of the legal instruments', installments' and expenditures' amounts and of the budget
   lines' units × rate equal to the cent, and so the per-Party, per-donor and programme figures of
   the absorption summary (committed, received, spent, budget) for the case manager as of
-  2026-06-30, read from ``budgets.selectors`` if it exists, else ``workplans.funding_selectors``;
+  today (the versions approved by then), read from ``budgets.selectors`` if it exists, else ``workplans.funding_selectors``;
 - every content type a comment or notification points at still resolving to a model class (whose
   table is the old one, or its renamed successor) and to the same rows, with the same counts per
   model name.
@@ -67,7 +67,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-AS_OF = date(2026, 6, 30)
+# The day the figures are read: today, after the old database was made. Only the workplan versions
+# approved by that day count (issue 14 point 2: draft money is not programme money), and the old
+# sample dated its approval steps on the day it was loaded, so an earlier day would count none.
+AS_OF = date.today()
 USERNAME = "casemanager"
 FIGURES = ("committed", "received", "spent", "budget")
 # model name -> the fields multiplied per row and summed
