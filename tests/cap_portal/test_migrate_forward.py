@@ -22,7 +22,8 @@ table by table), so that today's migrations run on PostgreSQL as they will in pr
 - the sums of the legal instruments', installments' and expenditures' amounts and of the budget
   lines' units × rate equal to the cent, and so the per-Party, per-donor and programme figures of
   the absorption summary (committed, received, spent, budget) for the case manager as of
-  today (the versions approved by then), read from ``budgets.selectors`` if it exists, else ``workplans.funding_selectors``;
+  today (the versions approved by then), read from ``budgets.selectors`` if it exists, else
+  ``workplans.funding_selectors``;
 - every content type a comment or notification points at still resolving to a model class (whose
   table is the old one, or its renamed successor) and to the same rows, with the same counts per
   model name.
