@@ -20,18 +20,21 @@ class RenderTask(Task):
             report_render_fail(render_id=render_id, message=str(exc) or exc.__class__.__name__)
 
 
-@shared_task(
-    base=RenderTask,
-    acks_late=True,  # a worker killed mid-render leaves the message on the queue…
-    reject_on_worker_lost=True,  # …and it is redelivered to another worker
-    autoretry_for=(OperationalError, InterfaceError),  # the database was briefly unreachable
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
-    time_limit=RENDER_TIME_LIMIT,
-)
+# How every document render runs (SC reports here, donor statements in statements.tasks).
+RENDER_TASK_OPTIONS = {
+    "acks_late": True,  # a worker killed mid-render leaves the message on the queue…
+    "reject_on_worker_lost": True,  # …and it is redelivered to another worker
+    "autoretry_for": (OperationalError, InterfaceError),  # the database was briefly unreachable
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": RENDER_SOFT_TIME_LIMIT,
+    "time_limit": RENDER_TIME_LIMIT,
+}
+
+
+@shared_task(base=RenderTask, **RENDER_TASK_OPTIONS)
 def render_report(render_id: int) -> int | None:
     """Render job ``render_id``; returns the id of the version produced (None when it failed)."""
     from .services import report_render_run
