@@ -41,7 +41,9 @@ class RoleScopeForm(_BootstrapMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["party"].queryset = Party.objects.restrict(user, Action.VIEW)
+            self.fields["party"].queryset = Party.objects.restrict(
+                user, Action.VIEW
+            ).order_by_localized_name()
             self.fields["donor"].queryset = Donor.objects.restrict(user, Action.VIEW)
         # static/js/invite.js shows the Party or the donor field according to the role.
         self.fields["role"].widget.attrs.update(

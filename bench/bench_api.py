@@ -3,7 +3,14 @@ through Django's test Client, in-process (the whole request: middleware, session
 permissions, the count and page queries, DRF serialisation, JSON rendering), against fetching the
 same 50 rows with one raw SQL query through psycopg and serialising them with ``json`` (goal ≤ 3×).
 
-    DATABASE_URL=postgres://… uv run python bench/bench_api.py [--repeat 30]
+Deep pages (``deep_pages``): the page of 50 that starts at row 50,000 (page 1,001; the last page of
+a shorter list) against page 1, medians of ``--deep-repeat`` requests each, interleaved (goal:
+deep / first ≤ 1.5): the API's activities and budget lines, by cursor (the deep page is reached by
+following ``next`` links 500 rows at a time), and the UI lists of recommendations and expenditure,
+by page number (their count kept in the cache, as between two requests of a user).
+
+    DATABASE_URL=postgres://… uv run python bench/bench_api.py [--repeat 30] [--deep-repeat 20]
+    DATABASE_URL=postgres://… uv run python bench/bench_api.py --only deep_pages
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common  # noqa: E402
 
 GOAL = 3.0
+DEEP_GOAL = 1.5
+DEEP_OFFSET = 50_000
+DEEP_API = ["/api/v1/activities/", "/api/v1/budget-lines/"]
+DEEP_UI = ["cases:recommendation_list", "budgets:expenditure_list"]
 # The same rows, fields and order as the API's first page (Meta.ordering, following relations).
 # ``{amount}`` is a budget line's amount, filled in by :func:`budget_line_amount_sql`.
 SQL = {
@@ -88,7 +99,101 @@ def raw_fetch(connection, sql: str) -> str:
     return json.dumps({"results": rows}, default=str)
 
 
-def main(repeat: int = 30) -> dict:
+def api_page_at(client, url: str, offset: int) -> tuple[str, int]:
+    """The address of the API page of 50 that starts at row ``offset`` (or at the start of the
+    last 500 rows of a shorter list), reached as a client reaches it: following ``next`` links,
+    500 rows at a time. Returns it and the row it starts at."""
+    from rest_framework.utils.urls import replace_query_param
+
+    link, start = f"{url}?page_size=500", 0
+    while start + 500 <= offset:
+        body = client.get(link).json()
+        if not body["next"]:
+            break
+        start, link = start + len(body["results"]), body["next"]
+    return replace_query_param(link, "page_size", 50), start
+
+
+def ui_page_at(client, url: str, offset: int) -> tuple[str, int]:
+    """The address of the UI page of 50 holding row ``offset`` (or the last page of a shorter
+    list), and the row it starts at."""
+    from django.urls import resolve
+
+    view = resolve(url).func.view_class
+    model = view.model or view.queryset.model
+    rows = model.objects.restrict(common.bench_user(), "view").count()
+    number = min(offset, max(rows - 1, 0)) // 50 + 1
+    return f"{url}?page={number}", (number - 1) * 50
+
+
+def interleaved(first, deep, repeat: int, warmup: int = 3) -> tuple[list[float], list[float]]:
+    """``repeat`` timings of each of two requests, taken in turn (A B A B …)."""
+    import time
+
+    for _ in range(warmup):
+        first(), deep()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, samples in ((first, a), (deep, b)):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    return a, b
+
+
+def deep_pages(client, repeat: int = 20) -> dict:
+    """Page 1 against the page at row ``DEEP_OFFSET`` of the API and UI lists (module docstring)."""
+    from django.urls import reverse
+
+    lists, figures = {}, []
+    targets = [(url, url, api_page_at) for url in DEEP_API]
+    targets += [(name, reverse(name), ui_page_at) for name in DEEP_UI]
+    for name, url, page_at in targets:
+        deep_url, start = page_at(client, url, DEEP_OFFSET)
+        for address in (url, deep_url):
+            response = client.get(address)
+            assert response.status_code == 200, (address, response.status_code)
+        first, deep = interleaved(
+            lambda url=url: client.get(url).content, lambda d=deep_url: client.get(d).content, repeat
+        )
+        ratio = round(common.median_ms(deep) / common.median_ms(first), 2)
+        met = ratio <= DEEP_GOAL
+        lists[name] = {
+            "deep_page_starts_at_row": start,
+            "first_median_ms": common.median_ms(first),
+            "deep_median_ms": common.median_ms(deep),
+            "first_spread_ms": common.spread_of([s * 1000 for s in first]),
+            "deep_spread_ms": common.spread_of([s * 1000 for s in deep]),
+            "ratio": ratio,
+            "goal": f"<= {DEEP_GOAL}",
+            "met": met,
+        }
+        figures.append(
+            common.figure(
+                f"deep page / page 1, {name} (row {start:,})", ratio, f"<= {DEEP_GOAL}", met, unit="×"
+            )
+        )
+        print(
+            f"{name}: page 1 {common.median_ms(first)} ms, page at row {start:,} "
+            f"{common.median_ms(deep)} ms median of {repeat}; "
+            + common.ratio_line("deep / first", ratio, f"<= {DEEP_GOAL}", met)
+        )
+    worst = max(entry["ratio"] for entry in lists.values())
+    result = {
+        "client": "django.test.Client, in-process",
+        "repeat": repeat,
+        "goal": f"page at row {DEEP_OFFSET:,} / page 1 <= {DEEP_GOAL}",
+        "measured": worst,
+        "met": all(entry["met"] for entry in lists.values()),
+        "load_average": common.load_average(),
+        "lists": lists,
+        "figures": figures,
+    }
+    common.save("deep_pages", result)
+    return result
+
+
+def main(repeat: int = 30, deep_repeat: int = 20, only: tuple = ("api_list", "deep_pages")) -> dict:
     common.setup()
     import psycopg
     from django.db import connection
@@ -98,6 +203,11 @@ def main(repeat: int = 30) -> dict:
     client.force_login(common.bench_user())
     raw = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
     results = {}
+    if "deep_pages" in only:
+        results["deep_pages"] = deep_pages(client, deep_repeat)
+    if "api_list" not in only:
+        raw.close()
+        return results
     for url, sql in raw_queries().items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -121,11 +231,17 @@ def main(repeat: int = 30) -> dict:
             + common.ratio_line("ratio", ratio, f"<= {GOAL}", ratio <= GOAL)
         )
     raw.close()
-    common.save("api_list", {"client": "django.test.Client, in-process", "repeat": repeat, **results})
+    lists = {url: entry for url, entry in results.items() if url.startswith("/")}
+    common.save("api_list", {"client": "django.test.Client, in-process", "repeat": repeat, **lists})
     return results
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30)
-    main(parser.parse_args().repeat)
+    parser.add_argument("--deep-repeat", type=int, default=20)
+    parser.add_argument(
+        "--only", nargs="+", choices=["api_list", "deep_pages"], default=["api_list", "deep_pages"]
+    )
+    arguments = parser.parse_args()
+    main(arguments.repeat, arguments.deep_repeat, tuple(arguments.only))

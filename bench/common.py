@@ -108,8 +108,34 @@ def save(name: str, result: dict) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["machine"] = machine()
-    data.setdefault("benchmarks", {})[name] = {**result, "at": time.strftime("%Y-%m-%d %H:%M:%S")}
+    data.setdefault("benchmarks", {})[name] = {**result, "at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     RESULTS.write_text(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def figure(
+    name: str, measured: float, goal: str, met: bool, spread: list | None = None, unit: str = ""
+) -> dict:
+    """One figure of a benchmark against its goal, the uniform entry that ``bench/run.py`` tabulates:
+    ``measured`` (a median, or a ratio of medians), ``goal`` as text (``"<= 3"``), whether it is
+    ``met``, and ``spread`` (``[lowest, highest]`` over the rounds or samples, or None)."""
+    return {
+        "name": name,
+        "measured": measured,
+        "unit": unit,
+        "goal": goal,
+        "met": bool(met),
+        "spread": spread,
+    }
+
+
+def spread_of(values: list[float], digits: int = 2) -> list[float]:
+    return [round(min(values), digits), round(max(values), digits)]
+
+
+def load_average() -> list[float]:
+    """The machine's load average (1, 5, 15 minutes): the benchmarks share the cores with whatever
+    else runs, and the figures move with it."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def ratio_line(label: str, value: float, goal: str, met: bool) -> str:

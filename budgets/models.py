@@ -189,6 +189,9 @@ class FundingSource(BaseModel):
         verbose_name_plural = _("funding sources")
 
     def __str__(self):
+        if self.fund == Fund.CTL and not self.donor_id:
+            # The Trust Fund itself: named as the fund is, in the reader's language.
+            return str(Fund.CTL.label)
         return f"{self.name} ({self.fund})"
 
     def clean(self):

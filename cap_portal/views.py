@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from cap_portal import exports, services
 from cap_portal.access import Action, holds_role
+from cap_portal.pagination import CountCachedPaginator
 from cap_portal.workflow import transition_take, workflow_for
 
 
@@ -60,6 +61,7 @@ class ObjectListView(RestrictedViewMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = CountCachedPaginator
     export_fields: tuple = ()
 
     def get_export_format(self):

@@ -79,14 +79,24 @@ class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Objects chosen by their code (``?party=TG&party=NG``, ``?mechanism=rst``); a string in the schema."""
 
 
+def parties_in_reader_order(request):
+    """The Party choices, in the order of the request's language (evaluated per request)."""
+    return Party.objects.order_by_localized_name()
+
+
 def party_filter(path: str = "party"):
     """Filter by the Party's ISO code(s), following ``path`` to the Party.
 
     The lookup goes to ``<path>__code``: django-filter compares the chosen objects'
     ``to_field_name`` value with ``field_name``, so a plain ``party`` would compare a code with an id.
+    On the pages the select is searchable (``data-searchable``: static/js/select-search.js).
     """
     return CodeMultipleChoiceFilter(
-        field_name=f"{path}__code", to_field_name="code", queryset=Party.objects.all(), label=_("Party")
+        field_name=f"{path}__code",
+        to_field_name="code",
+        queryset=parties_in_reader_order,
+        label=_("Party"),
+        widget=forms.SelectMultiple(attrs={"data-searchable": True}),
     )
 
 

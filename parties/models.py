@@ -26,6 +26,7 @@ from cap_portal.models import BaseModel
 
 from . import names
 from .choices import AuthorityKind, FrenchArticle, Region, SpanishArticle, WorkingLanguage
+from .querysets import PartyQuerySet
 
 
 class Party(BaseModel):
@@ -83,7 +84,10 @@ class Party(BaseModel):
         public_view=True,
     )
 
+    objects = PartyQuerySet.as_manager()
+
     class Meta:
+        # The English name; lists a reader sees use ``order_by_localized_name()``.
         ordering = ["name"]
         verbose_name = _("Party")
         verbose_name_plural = _("Parties")

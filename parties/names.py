@@ -8,6 +8,8 @@ reports' ``named()`` read it.
 
 import re
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.translation import get_language
 
 # The UN writes "the" before these English names inside a sentence: names built on one of
@@ -51,6 +53,28 @@ def localized_name(party, language: str | None = None) -> str:
     if language == "es" and party.name_es:
         return party.name_es
     return party.name
+
+
+class _InLanguageOrder(Collate):
+    """A name compared as the language sorts it: PostgreSQL's ICU collation of the language
+    ("Égypte" among the E's in French, not after "Zimbabwe" as the database's C collation puts
+    it; "Côte d'Ivoire" before "Cuba"). SQLite (the embedded default) has no such collation and
+    compares code points."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
+def localized_name_order(path: str = "", language: str | None = None):
+    """The expression to order Parties (``path`` leads to the Party from another model, e.g.
+    ``"party"`` or ``"cap_case__party"``) by their name in ``language`` (the active one by
+    default): :func:`localized_name` in SQL, the English name where the language's is blank."""
+    language = active_language(language)
+    prefix = f"{path}__" if path else ""
+    name = F(f"{prefix}name")
+    if language in ("fr", "es"):
+        name = Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), name)
+    return _InLanguageOrder(name, f"{language if language in ('fr', 'es') else 'en'}-x-icu").asc()
 
 
 def of_name(party, language: str | None = None) -> str:

@@ -28,6 +28,10 @@ class PartyListView(ObjectListView):
         "name_es",
     )
 
+    def get_queryset(self):
+        # In the reader's language: a French reader finds "Allemagne" under A.
+        return super().get_queryset().order_by_localized_name()
+
 
 class PartyDetailView(ObjectDetailView):
     queryset = Party.objects.all()

@@ -1,6 +1,7 @@
-"""Choices of the portfolio app: the kinds of notification, the groups a person sets a delivery
-for, and how a notification reaches them. A module of its own (no model imports) so that the
-workflow tables of every app may name the kinds they notify."""
+"""Choices of the portfolio app: the kinds of notification, the groups that head a person's
+notification settings (a delivery is chosen per kind), and how a notification reaches them. A
+module of its own (no model imports) so that the workflow tables of every app may name the kinds
+they notify."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,8 @@ class NotificationKind(models.TextChoices):
 
 
 class NotificationGroup(models.TextChoices):
-    """The groups of kinds a person chooses a delivery for (their notification settings)."""
+    """The headings of a person's notification settings: each groups kinds, each kind with its
+    own delivery."""
 
     WORKPLANS = "workplans", _("Workplans: submitted, returned, approved, revised")
     REVIEWS = "reviews", _("Progress updates, deliverables and results: submitted and reviewed")
@@ -47,10 +49,13 @@ class NotificationGroup(models.TextChoices):
     FUNDING = "funding", _("Installments transferred and received")
     REPORTS = "reports", _("SC reports finalised")
     ROLES = "roles", _("Your roles")
+    REMINDERS = "reminders", _("Due-date reminders")
 
 
 K = NotificationKind
-# Each hand-over kind in one group; reminders and backups are not hand-overs (always at once).
+# Every kind a person chooses a delivery for (at once or the daily digest), under its heading: the
+# hand-overs and the due-date reminders. Not the backups' outcome: it is written to the case
+# managers by cap_portal.backup, logged only when done and e-mailed at once when failed.
 KIND_GROUPS: dict[str, str] = {
     K.WORKPLAN_SUBMITTED: NotificationGroup.WORKPLANS,
     K.WORKPLAN_RETURNED: NotificationGroup.WORKPLANS,
@@ -70,6 +75,12 @@ KIND_GROUPS: dict[str, str] = {
     K.INSTALLMENT_RECEIVED: NotificationGroup.FUNDING,
     K.ROLE_GRANTED: NotificationGroup.ROLES,
     K.ROLE_ENDED: NotificationGroup.ROLES,
+    K.PROGRESS_DUE: NotificationGroup.REMINDERS,
+    K.PROGRESS_OVERDUE: NotificationGroup.REMINDERS,
+    K.MILESTONE_DUE: NotificationGroup.REMINDERS,
+    K.MILESTONE_OVERDUE: NotificationGroup.REMINDERS,
+    K.AGREEMENT_ENDING: NotificationGroup.REMINDERS,
+    K.AGREEMENT_ENDED: NotificationGroup.REMINDERS,
 }
 
 

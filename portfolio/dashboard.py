@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import LegalInstrument
 from cap_portal.access import Action
 from cases.models import CapCase
+from parties.names import localized_name_order
 from workplans.choices import ActivityStatus, WorkplanStatus
 from workplans.models import Activity, Milestone, ProgressUpdate, Workplan
 
@@ -144,6 +145,8 @@ def portfolio_queryset(user, today: datetime.date):
             dash_agreement_end=_latest(agreements, "ends_on"),
             dash_current_end=_latest(agreements, "current_end"),
         )
+        # One row per CAP case, by the Party's name in the reader's language.
+        .order_by(localized_name_order("party"), "pk")
     )
 
 

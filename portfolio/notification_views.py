@@ -1,6 +1,6 @@
 """Each person's inbox (/notifications/): their own notifications, unread first, marked read one by
 one or all at once, each linking to its object; and their notification settings (at once or a
-daily digest, per group). Own rows only: another person's notification answers 404."""
+daily digest, per kind, reminders included). Own rows only: another person's notification answers 404."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .choices import Delivery, NotificationGroup
+from cap_portal.pagination import CountCachedPaginator
+
+from .choices import KIND_GROUPS, Delivery, NotificationGroup, NotificationKind
 from .models import Notification
 from .notify import inbox, notification_mark_read
 from .preferences import notification_deliveries, notification_preferences_set
@@ -24,6 +26,7 @@ class InboxView(LoginRequiredMixin, generic.ListView):
     template_name = "portfolio/inbox.html"
     context_object_name = "notifications"
     paginate_by = 25
+    paginator_class = CountCachedPaginator
 
     def get_queryset(self):
         return inbox(self.request.user)
@@ -54,18 +57,53 @@ class NotificationReadAllView(LoginRequiredMixin, generic.View):
 
 
 class NotificationPreferencesForm(forms.Form):
-    """One choice per group of notifications: an e-mail at once, or one digest e-mail a day."""
+    """One choice per kind of notification (an e-mail at once, or one digest e-mail a day), shown
+    under its group's heading, and per group an optional choice applied to all its kinds. A kind
+    not posted is left as it is."""
+
+    GROUP_PREFIX = "group_"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(Delivery.IMMEDIATE, Delivery.IMMEDIATE.label), (Delivery.DIGEST, Delivery.DIGEST.label)]
         for group in NotificationGroup:
-            self.fields[group.value] = forms.ChoiceField(
-                label=group.label,
-                choices=choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                initial=Delivery.IMMEDIATE,
+            self.fields[self.GROUP_PREFIX + group.value] = forms.ChoiceField(
+                label=_("Apply to the whole group"),
+                choices=[("", _("No: as chosen below")), *choices],
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+        for kind in KIND_GROUPS:
+            self.fields[str(kind)] = forms.ChoiceField(
+                label=NotificationKind(kind).label,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+
+    def groups(self):
+        """(group, its "apply to all" field, its kinds' fields), in the order of the settings."""
+        return [
+            (
+                group,
+                self[self.GROUP_PREFIX + group.value],
+                [self[str(kind)] for kind, of in KIND_GROUPS.items() if of == group],
+            )
+            for group in NotificationGroup
+        ]
+
+    def deliveries(self) -> dict[str, str]:
+        """Kind → delivery, for the kinds posted; a group's choice wins over its kinds' own."""
+        chosen = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value and not name.startswith(self.GROUP_PREFIX)
+        }
+        for group in NotificationGroup:
+            value = self.cleaned_data.get(self.GROUP_PREFIX + group.value)
+            if value:
+                chosen.update({str(kind): value for kind, of in KIND_GROUPS.items() if of == group})
+        return chosen
 
 
 class NotificationPreferencesView(LoginRequiredMixin, generic.FormView):
@@ -79,6 +117,6 @@ class NotificationPreferencesView(LoginRequiredMixin, generic.FormView):
         return notification_deliveries(self.request.user)
 
     def form_valid(self, form):
-        notification_preferences_set(user=self.request.user, deliveries=form.cleaned_data)
+        notification_preferences_set(user=self.request.user, deliveries=form.deliveries())
         messages.success(self.request, _("Your notification settings were saved."))
         return super().form_valid(form)

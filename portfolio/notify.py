@@ -11,8 +11,9 @@ submitted), whose service calls :func:`notify`.
 - After commit, each recipient who takes this kind at once gets an e-mail task with a countdown of
   ``NOTIFICATION_COALESCE_MINUTES``: the task sends every still-unsent notification of that
   recipient about that object as one message, so a burst of changes is one e-mail.
-- Recipients who chose the daily digest for the kind's group get one e-mail a day
-  (:func:`digests_send`, on the beat schedule) with everything that waited.
+- Recipients who chose the daily digest for the kind get one e-mail a day (:func:`digests_send`,
+  on the beat schedule) with everything that waited, due-date reminders included
+  (``portfolio.reminders`` writes theirs with the same delivery).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from cap_portal.workflow import Notify, party_id_of
 
-from .choices import KIND_GROUPS, Delivery, NotificationKind
+from .choices import Delivery, NotificationKind
 from .models import Notification, NotificationPreference
 from .preferences import recipient_languages
 
@@ -64,16 +65,28 @@ def _person(user) -> str:
     return user.get_full_name() or user.username
 
 
+def deliveries_by_kind(users, kinds) -> dict[tuple[int, str], str]:
+    """(user id, kind) → how a notification of that kind reaches that user: their choice for the
+    kind (at once by default), or the portal only when they have no e-mail address (one query,
+    for any number of users and kinds)."""
+    users = list(users)
+    kinds = [str(kind) for kind in kinds]
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(
+            user__in=[u.pk for u in users], kind__in=kinds
+        ).values_list("user_id", "kind", "delivery")
+    }
+    return {
+        (u.pk, kind): (chosen.get((u.pk, kind), Delivery.IMMEDIATE) if u.email else Delivery.PORTAL)
+        for u in users
+        for kind in kinds
+    }
+
+
 def deliveries_for(users, kind: str) -> dict[int, str]:
-    """User id → how a notification of ``kind`` reaches them: their choice for the kind's group
-    (at once by default), or the portal only when they have no e-mail address (one query)."""
-    group = KIND_GROUPS.get(kind)
-    chosen = dict(
-        NotificationPreference.objects.filter(user__in=[u.pk for u in users], group=group).values_list(
-            "user_id", "delivery"
-        )
-    )
-    return {u.pk: (chosen.get(u.pk, Delivery.IMMEDIATE) if u.email else Delivery.PORTAL) for u in users}
+    """User id → how a notification of ``kind`` reaches them (see :func:`deliveries_by_kind`)."""
+    return {user_id: delivery for (user_id, _kind), delivery in deliveries_by_kind(users, [kind]).items()}
 
 
 def notify(handover: Notify, *, obj, actor, comment: str = "") -> list[Notification]:

@@ -63,27 +63,34 @@ def recipient_language(user) -> str:
 
 
 def notification_deliveries(user) -> dict[str, str]:
-    """Group → how the user receives that group's notifications (at once unless they chose the
-    digest)."""
-    from .choices import Delivery, NotificationGroup
+    """Kind → how the user receives notifications of that kind (at once unless they chose the
+    digest), for every kind a person sets (``KIND_GROUPS``)."""
+    from .choices import KIND_GROUPS, Delivery
     from .models import NotificationPreference
 
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("group", "delivery"))
-    return {group.value: chosen.get(group.value, Delivery.IMMEDIATE) for group in NotificationGroup}
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {str(kind): chosen.get(kind, Delivery.IMMEDIATE) for kind in KIND_GROUPS}
 
 
 def notification_preferences_set(*, user, deliveries: dict[str, str]) -> None:
-    """Store how the user receives each group of notifications (``Delivery.IMMEDIATE`` or
-    ``Delivery.DIGEST``); groups not named are left as they are."""
-    from .choices import Delivery, NotificationGroup
+    """Store how the user receives each kind of notification (``Delivery.IMMEDIATE`` or
+    ``Delivery.DIGEST``); kinds not named are left as they are."""
+    from .choices import KIND_GROUPS, Delivery
     from .models import NotificationPreference
 
-    for group, delivery in deliveries.items():
-        if group not in NotificationGroup.values or delivery not in (Delivery.IMMEDIATE, Delivery.DIGEST):
-            raise ValueError((group, delivery))
-        NotificationPreference.objects.update_or_create(
-            user=user, group=group, defaults={"delivery": delivery}
-        )
+    for kind, delivery in deliveries.items():
+        if kind not in KIND_GROUPS or delivery not in (Delivery.IMMEDIATE, Delivery.DIGEST):
+            raise ValueError((kind, delivery))
+    # One statement, safe against a second save at the same moment (the row per user and kind).
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, kind=kind, delivery=delivery)
+            for kind, delivery in deliveries.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery"],
+    )
 
 
 def user_preference_set(*, user, language: str) -> UserPreference:

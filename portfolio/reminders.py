@@ -4,8 +4,9 @@ end of funding agreements. Run daily by Celery beat (``portfolio.tasks.send_remi
 A reminder goes out on the days ``settings.REMINDER_DAYS_BEFORE`` before and
 ``settings.REMINDER_DAYS_AFTER`` after the due date; a run that missed a day catches up within
 ``settings.REMINDER_CATCH_UP_DAYS``. Each is logged as a :class:`~cases.models.Notification`
-whose key (object, due date, offset) makes it go out once per recipient, however often it runs.
-E-mails are written in the recipient's language (``portfolio.preferences.recipient_language``).
+whose key (object, due date, offset) makes it go out once per recipient, however often it runs:
+at once, or in the daily digest for a recipient who chose it for that kind of reminder. E-mails are
+written in the recipient's language (``portfolio.preferences.recipient_language``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from workplans.choices import SA_REPORTED_ENTITIES, WorkplanStatus
 from workplans.models import Activity, Milestone
 from workplans.reporting import activities_due_an_update, update_due_date
 
+from .choices import Delivery
 from .models import Notification, NotificationKind
+from .notify import deliveries_by_kind
 from .preferences import recipient_languages
 
 
@@ -177,38 +180,53 @@ def _message(due: Due, when: str, days: int) -> tuple[str, str]:
 
 def send_reminders(today: datetime.date | None = None) -> list[Notification]:
     """Send today's reminders (each once per recipient) and log them; returns the new
-    notifications."""
+    notifications.
+
+    Each recipient gets a reminder as they chose for its kind (``portfolio.notify``'s
+    :func:`~portfolio.notify.deliveries_by_kind`): at once, e-mailed and logged together; or in the
+    daily digest, logged now as waiting (``delivery`` digest, ``emailed_at`` empty) and e-mailed by
+    :func:`portfolio.notify.digests_send`. The key makes either happen once."""
     today = today or timezone.localdate()
     sent: list[Notification] = []
     due = [(item, offset_for(item.due_on, today)) for item in due_items(today)]
     due = [(item, offset) for item, offset in due if offset]
-    users = {u.pk for item, _offset in due for u in item.recipients}
-    languages = recipient_languages({u.pk: u for _item, _offset in due for u in _item.recipients}.values())
-    already = set(Notification.objects.filter(recipient_id__in=users).values_list("recipient_id", "key"))
+    recipients = {u.pk: u for item, _offset in due for u in item.recipients}
+    languages = recipient_languages(recipients.values())
+    kinds = {item.kind_before if when == "before" else item.kind_after for item, (when, _days) in due}
+    deliveries = deliveries_by_kind(recipients.values(), kinds)
+    already = set(Notification.objects.filter(recipient_id__in=recipients).values_list("recipient_id", "key"))
     for item, (when, days) in due:
         content_type = ContentType.objects.get_for_model(item.obj)
         key = f"{content_type.model}:{item.obj.pk}:{item.due_on:%Y-%m-%d}:{when}:{days}"
+        kind = item.kind_before if when == "before" else item.kind_after
         for user in item.recipients:
             if (user.pk, key) in already or not user.email:
                 continue
+            in_digest = deliveries[(user.pk, kind)] == Delivery.DIGEST
             with translation.override(languages[user.pk]):
                 subject, body = _message(item, when, days)
+            now = timezone.now()
             try:
                 # Logged and sent together: a failed e-mail leaves no log, and is tried again.
                 with transaction.atomic():
                     notification = Notification.objects.create(
                         recipient=user,
                         party=item.party,
-                        kind=item.kind_before if when == "before" else item.kind_after,
+                        kind=kind,
                         subject=subject[:255],
                         body=body,
-                        sent_at=timezone.now(),
-                        email=user.email,
+                        sent_at=now,
                         content_type=content_type,
                         object_id=item.obj.pk,
                         key=key,
+                        link=item.obj.get_absolute_url()[:500],
+                        delivery=Delivery.DIGEST if in_digest else Delivery.IMMEDIATE,
+                        # A digest reminder waits for digests_send, which sets both.
+                        email="" if in_digest else user.email,
+                        emailed_at=None if in_digest else now,
                     )
-                    send_mail(subject, body, None, [user.email])
+                    if not in_digest:
+                        send_mail(subject, body, None, [user.email])
             except IntegrityError:  # another run logged it meanwhile
                 continue
             already.add((user.pk, key))

@@ -8,7 +8,8 @@ from celery import shared_task
 
 @shared_task(name="portfolio.send_reminders")
 def send_reminders(today: str | None = None) -> int:
-    """Send the reminders due today (or on ``today``, an ISO date); returns how many went out."""
+    """Send the reminders due today (or on ``today``, an ISO date); returns how many were logged
+    (e-mailed at once, or waiting for the recipient's digest)."""
     from .reminders import send_reminders as send
 
     day = datetime.date.fromisoformat(today) if today else None

@@ -61,3 +61,9 @@ class ReportSectionForm(BaseModelForm):
         self.fields[first].widget.attrs.update({"rows": 12, "data-narrative-target": ""})
         self.order_fields(["title", first, *others, "body"])
         self.fields["body"].widget.attrs["rows"] = 18
+        # Each text box is marked with the language it is written in (WCAG 3.1.2, language of
+        # parts): the title and the composed text are the report's, each narrative its own.
+        for field, written_in in [("title", language), ("body", language)] + [
+            (field, code) for code, field in NARRATIVE_FIELDS.items()
+        ]:
+            self.fields[field].widget.attrs["lang"] = written_in

@@ -24,6 +24,7 @@ from accounts.forms import InvitationAcceptForm, InvitationForm, RoleEndForm, Ro
 from accounts.models import Invitation
 from accounts.selectors import PEOPLE_POLICY, invitation_status, people_for_table, people_restrict
 from cap_portal.access import Action
+from cap_portal.pagination import CountCachedPaginator
 from cap_portal.views import (
     ObjectListView,
     RestrictedViewMixin,
@@ -62,6 +63,7 @@ class PeopleListView(PeopleAccessMixin, FilterView):
     filterset_class = PeopleFilterSet
     template_name = "accounts/people/person_list.html"
     paginate_by = 50
+    paginator_class = CountCachedPaginator
 
     def get_queryset(self):
         return people_for_table(super().get_queryset())

@@ -26,6 +26,7 @@ from accounts.tokens import TokenStatus, end_of_day, token_create, token_revoke,
 from cap_portal.access import Action
 from cap_portal.api.serializers import BaseModelSerializer, PlainTextSerializer
 from cap_portal.api.viewsets import BaseModelViewSet
+from cap_portal.pagination import CountCachedPaginator
 from cap_portal.views import ObjectDeleteView, RestrictedViewMixin, add_validation_error, safe_next
 
 NO_STORE = "no-store"  # a response that carries a secret is kept by no cache, nor the browser's history
@@ -40,6 +41,7 @@ class TokenListView(RestrictedViewMixin, generic.ListView):
     model = ApiToken
     template_name = "accounts/tokens/token_list.html"
     paginate_by = 50
+    paginator_class = CountCachedPaginator
 
     def get_queryset(self):
         return super().get_queryset().filter(user=self.request.user).order_by("-created")

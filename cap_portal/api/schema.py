@@ -67,13 +67,19 @@ class AutoSchema(StandardizedAutoSchema):
         return self.method == "GET" and isinstance(self._get_paginator(), StandardPagination)
 
     def _should_add_validation_error_response(self) -> bool:
-        # A list answers 400 for a page size that is not a positive whole number.
+        # A list answers 400 for a page size that is not a positive whole number, a cursor it did
+        # not give, a count that is neither true nor false.
         return self._is_paginated_list() or super()._should_add_validation_error_response()
 
     def _get_validation_error_codes_by_field(self, data_fields):
         codes = super()._get_validation_error_codes_by_field(data_fields)
         if self._is_paginated_list():
-            codes[StandardPagination.page_size_query_param].add("invalid")
+            for parameter in (
+                StandardPagination.page_size_query_param,
+                StandardPagination.cursor_query_param,
+                StandardPagination.count_query_param,
+            ):
+                codes[parameter].add("invalid")
         return codes
 
     def _determine_fields_with_error_codes(self):

@@ -131,6 +131,9 @@ else:
 # REDIS_URL) would not hear of it, so there they are off; settings.local (one process) keeps
 # them in memory for a minute at most.
 AUTH_CACHE_SECONDS = env.int("AUTH_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+# How long a list's row count is kept in the cache, per (restriction, filters): the API's
+# ?count=true and the page numbers of the UI lists (cap_portal.pagination). 0: counted every time.
+LIST_COUNT_CACHE_SECONDS = env.int("LIST_COUNT_CACHE_SECONDS", default=60)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -428,7 +431,15 @@ API_THROTTLE_RATES = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CAP Portal API",
-    "DESCRIPTION": "Case management for the CITES Compliance Assistance Programme.",
+    "DESCRIPTION": (
+        "Case management for the CITES Compliance Assistance Programme.\n\n"
+        "Lists are paged by cursor: an answer is `{next, previous, results}`, where `next` and "
+        "`previous` are the addresses of the neighbouring pages (null at either end; follow them "
+        "as given, the `cursor` they carry is opaque). `page_size` takes 1 to 500 rows (50 by "
+        "default). The number of rows of the whole list is given only on request, "
+        "`count=true`, and may lag behind changes by a minute. Page numbers (`page`) are no longer "
+        "taken: a client that used them follows `next` instead."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The API description is for signed-in users: the portal runs on closed networks.

@@ -6,7 +6,7 @@ and hand-overs (``portfolio.notify``: a workflow step told to who acts next) sha
 does the outcome of a scheduled backup (for the case managers, without a Party). The same rows
 are the recipient's inbox (``read_at``). A user's :class:`UserPreference` holds their preferred
 language (applied at sign-in, used for their e-mails); :class:`NotificationPreference` how each
-group of hand-overs reaches them (at once or in a daily digest).
+kind of hand-over or reminder reaches them (at once or in a daily digest).
 """
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cap_portal.access import READER_ROLES, AccessPolicy, RestrictedQuerySet
 from cap_portal.models import BaseModel
 
-from ..choices import Delivery, NotificationGroup, NotificationKind
+from ..choices import KIND_GROUPS, Delivery, NotificationKind
 
 __all__ = ["Notification", "NotificationKind", "NotificationPreference", "UserPreference"]
 
@@ -127,8 +127,9 @@ class UserPreference(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """How one group of hand-overs reaches a person: an e-mail at once (the default, when no row
-    exists) or one digest e-mail a day. The inbox shows them either way."""
+    """How one kind of notification (a hand-over or a due-date reminder, ``KIND_GROUPS``) reaches
+    a person: an e-mail at once (the default, when no row exists) or one digest e-mail a day. The
+    inbox shows it either way."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -136,7 +137,11 @@ class NotificationPreference(models.Model):
         related_name="cap_notification_preferences",
         verbose_name=_("user"),
     )
-    group = models.CharField(_("notifications"), max_length=20, choices=NotificationGroup.choices)
+    kind = models.CharField(
+        _("notification"),
+        max_length=30,
+        choices=[(kind, NotificationKind(kind).label) for kind in KIND_GROUPS],
+    )
     delivery = models.CharField(
         _("delivery"),
         max_length=10,
@@ -148,8 +153,8 @@ class NotificationPreference(models.Model):
         verbose_name = _("notification setting")
         verbose_name_plural = _("notification settings")
         constraints = [
-            models.UniqueConstraint(fields=["user", "group"], name="notification_preference_once_per_group")
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once_per_kind")
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_group_display()}: {self.get_delivery_display()}"
+        return f"{self.user} · {self.get_kind_display()}: {self.get_delivery_display()}"

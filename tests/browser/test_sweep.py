@@ -17,12 +17,13 @@ from playwright.sync_api import Error as PlaywrightError
 from sampledata.demo import DEMO_PASSWORD
 from tests.security.matrix import ROLES
 
-from .conftest import login
+from .conftest import ARTIFACTS, login
 from .sweep_support import (
     LANGUAGES,
     WIDTHS,
     SampleWorld,
     accessibility,
+    data_texts,
     overflow,
     page_urls,
     untranslated,
@@ -35,6 +36,7 @@ from .sweep_support import (
 pytestmark = [pytest.mark.sweep, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HEIGHT = {1366: 768, 390: 844}
+FINDINGS = ARTIFACTS.parent / "sweep"
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> dic
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.base_url}]
     )
     findings: dict[str, list[str]] = {}
+    data = data_texts()
     for name, url in page_urls(role, world):
         where = f"{name} {url}"
         try:
@@ -63,10 +66,11 @@ def sweep(page, role: str, language: str, width: int, world: SampleWorld) -> dic
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
-        page.shot(name.replace(":", "-"))
         # A document keeps its own language (a report's preview is in the report's language).
         written_in = page.locator("html").get_attribute("lang")
-        problems = overflow(page) + accessibility(page) + untranslated(page, written_in)
+        problems = overflow(page) + accessibility(page) + untranslated(page, written_in, data)
+        if problems or language == "en":  # every page in English, and any page with a finding
+            page.shot(name.replace(":", "-"))
         for problem, detail in problems:
             findings.setdefault(problem, []).append(f"{where} {detail}".rstrip())
     return findings
@@ -79,6 +83,13 @@ def report(findings: dict[str, list[str]], role: str, language: str, width: int)
     return "\n".join(lines)
 
 
+def keep(text: str, role: str, language: str, width: int) -> str:
+    """Write a failing sweep's findings beside the screenshots (a CI artefact) as well."""
+    FINDINGS.mkdir(parents=True, exist_ok=True)
+    (FINDINGS / f"{role}-{language}-{width}.txt").write_text(text + "\n", encoding="utf-8")
+    return text
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
@@ -87,7 +98,7 @@ def test_every_page_of_the_role(page, portfolio, role, language, width):
     page the role may open."""
     login(page, usernames()[role], DEMO_PASSWORD)
     findings = sweep(page, role, language, width, portfolio)
-    assert not findings, report(findings, role, language, width)
+    assert not findings, keep(report(findings, role, language, width), role, language, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -95,4 +106,4 @@ def test_every_page_of_the_role(page, portfolio, role, language, width):
 def test_every_public_page(page, portfolio, language, width):
     """The pages of people not signed in (sign-in, password reset, invitations) pass the same checks."""
     findings = sweep(page, "anonymous", language, width, portfolio)
-    assert not findings, report(findings, "anonymous", language, width)
+    assert not findings, keep(report(findings, "anonymous", language, width), "anonymous", language, width)

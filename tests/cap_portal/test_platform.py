@@ -75,10 +75,16 @@ def test_api_error_format_is_uniform(client, world):
 
 
 def test_pagination_bounds(client, world):
+    """Pages by cursor: the next link leads to the second (last) row, which links back; the count
+    only on request; a cursor that is not one is a 400 naming it."""
     client.force_login(world.users["case_manager"])
     body = client.get("/api/v1/parties/", {"page_size": 1}).json()
-    assert body["count"] == 2 and len(body["results"]) == 1 and body["next"]
-    assert client.get("/api/v1/parties/", {"page": 99}).status_code == 404
+    assert "count" not in body and len(body["results"]) == 1 and body["next"] and body["previous"] is None
+    last = client.get(body["next"]).json()
+    assert len(last["results"]) == 1 and last["next"] is None and last["previous"]
+    assert {body["results"][0]["code"], last["results"][0]["code"]} == {"TG", "NG"}
+    assert client.get("/api/v1/parties/", {"page_size": 1, "count": "true"}).json()["count"] == 2
+    assert client.get("/api/v1/parties/", {"cursor": "99"}).status_code == 400
 
 
 def test_load_sample_data_is_complete_and_idempotent(capsys):

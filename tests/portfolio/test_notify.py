@@ -24,6 +24,7 @@ from portfolio.choices import KIND_GROUPS, Delivery, NotificationGroup, Notifica
 from portfolio.models import Notification, UserPreference
 from portfolio.notify import digests_send, notifications_email_send
 from portfolio.preferences import notification_preferences_set, recipient_language
+from portfolio.reminders import send_reminders
 from tests.budgets import factories as ff
 from tests.security import matrix  # noqa: F401  (before matrix_apps: it merges matrix_apps' rows)
 from tests.security import matrix_apps as m
@@ -33,7 +34,7 @@ from tests.workplans.factories import (
     cap_case_for,
     make_workplan,
 )
-from workplans.choices import ChangeReason, DeliverableKind, WorkplanStatus
+from workplans.choices import ActivityStatus, ChangeReason, DeliverableKind, WorkplanStatus
 from workplans.models import Workplan
 from workplans.services import (
     deliverable_review,
@@ -224,11 +225,28 @@ def test_every_workflow_step_declares_who_is_told():
 
 
 def test_every_declared_handover_has_a_kind_a_group_and_a_scenario_here():
-    """Each declaration names a hand-over kind with a settings group, and is exercised below: a new
-    declaration without a scenario in SCENARIOS fails here."""
+    """Each declaration names a hand-over kind a person sets a delivery for (under a group), and is
+    exercised below: a new declaration without a scenario in SCENARIOS fails here."""
     kinds = {handover.kind for handover in declared_handovers()}
     assert kinds <= set(KIND_GROUPS)
     assert kinds == set(SCENARIOS)
+
+
+def test_a_person_chooses_a_delivery_for_every_handover_and_reminder_kind_not_the_backups():
+    """Hand-overs and due-date reminders are each a kind of the settings, the reminders under their
+    own heading; the backups' outcome (the case managers' log, a failure e-mailed) is not."""
+    workflow_for(Workplan)
+    reminders = {
+        K.PROGRESS_DUE,
+        K.PROGRESS_OVERDUE,
+        K.MILESTONE_DUE,
+        K.MILESTONE_OVERDUE,
+        K.AGREEMENT_ENDING,
+        K.AGREEMENT_ENDED,
+    }
+    assert set(KIND_GROUPS) == {handover.kind for handover in declared_handovers()} | reminders
+    assert {kind for kind, group in KIND_GROUPS.items() if group == NotificationGroup.REMINDERS} == reminders
+    assert not {K.BACKUP_DONE, K.BACKUP_FAILED} & set(KIND_GROUPS)
 
 
 @pytest.mark.parametrize("kind", sorted(SCENARIOS))
@@ -362,7 +380,7 @@ def test_a_burst_about_one_object_is_one_email(world, people, django_capture_on_
 
 def test_a_digest_user_gets_one_email_a_day(world, people, django_capture_on_commit_callbacks):
     notification_preferences_set(
-        user=people["case_manager_2"], deliveries={NotificationGroup.WORKPLANS: Delivery.DIGEST}
+        user=people["case_manager_2"], deliveries={K.WORKPLAN_SUBMITTED: Delivery.DIGEST}
     )
     with django_capture_on_commit_callbacks(execute=True):
         first = submitted_workplan(world, people)
@@ -384,6 +402,84 @@ def test_a_digest_user_gets_one_email_a_day(world, people, django_capture_on_com
     )
     assert digests_send() == 0  # the same day again: nothing more
     assert len(mail.outbox) == 1
+
+
+def test_two_kinds_of_one_group_reach_a_person_each_as_they_chose(
+    world, people, django_capture_on_commit_callbacks
+):
+    """The choice is per kind, not per group: a return of the workplan waits for the digest while
+    its approval, of the same group, is e-mailed at once."""
+    ma = people["ma_focal_point"]
+    notification_preferences_set(
+        user=ma, deliveries={K.WORKPLAN_RETURNED: Delivery.DIGEST, K.WORKPLAN_APPROVED: Delivery.IMMEDIATE}
+    )
+    assert KIND_GROUPS[K.WORKPLAN_RETURNED] == KIND_GROUPS[K.WORKPLAN_APPROVED]
+    with django_capture_on_commit_callbacks(execute=True):
+        workplan = submitted_workplan(world, people)
+        workplan_transition(workplan=workplan, action="return", user=people["case_manager"], comment="Fix")
+    assert not [message for message in mail.outbox if message.to == [ma.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        workplan_transition(workplan=workplan, action="submit", user=ma)
+        workplan_transition(workplan=workplan, action="approve", user=people["case_manager"])
+    returned = Notification.objects.get(recipient=ma, kind=K.WORKPLAN_RETURNED)
+    approved = Notification.objects.get(recipient=ma, kind=K.WORKPLAN_APPROVED)
+    to_ma = [message for message in mail.outbox if message.to == [ma.email]]
+    assert [message.subject for message in to_ma] == [approved.subject]
+    assert (returned.delivery, returned.emailed_at) == (Delivery.DIGEST, None)
+    assert approved.delivery == Delivery.IMMEDIATE and approved.emailed_at is not None
+
+
+def test_a_reminder_kind_chosen_for_the_digest_goes_out_in_the_digest_once(
+    world, people, django_capture_on_commit_callbacks
+):
+    """A focal point who takes progress-update reminders in the digest and returned workplans at
+    once: the reminder run e-mails them nothing (the case manager, at once, gets it), the next
+    digest carries the reminder, once; the return of their workplan is e-mailed at once."""
+    ma, cm = people["ma_focal_point"], people["case_manager"]
+    notification_preferences_set(
+        user=ma, deliveries={K.PROGRESS_DUE: Delivery.DIGEST, K.WORKPLAN_RETURNED: Delivery.IMMEDIATE}
+    )
+    due = datetime.date(2025, 6, 30)
+    workplan = make_workplan(world.own, status=WorkplanStatus.APPROVED, ends_on=datetime.date(2026, 12, 31))
+    workplan.cap_case.case_manager = cm
+    workplan.cap_case.save()
+    # Ongoing, never reported: an update is due 90 days after it started.
+    activity = ActivityFactory(
+        workplan=workplan,
+        status=ActivityStatus.ONGOING,
+        planned_start=due - datetime.timedelta(days=90),
+        planned_end=datetime.date(2026, 6, 30),
+    )
+    reminder_day = due - datetime.timedelta(days=3)
+    logged = send_reminders(reminder_day)
+    assert {(n.recipient.username, n.kind) for n in logged} == {
+        ("ma_focal_point", K.PROGRESS_DUE),
+        ("case_manager", K.PROGRESS_DUE),
+    }
+    assert not [message for message in mail.outbox if message.to == [ma.email]]
+    assert [message.to for message in mail.outbox] == [[cm.email]]
+    waiting = Notification.objects.get(recipient=ma, kind=K.PROGRESS_DUE)
+    assert (waiting.delivery, waiting.emailed_at, waiting.email) == (Delivery.DIGEST, None, "")
+    assert waiting.link == activity.get_absolute_url()
+    at_once = Notification.objects.get(recipient=cm, kind=K.PROGRESS_DUE)
+    assert at_once.delivery == Delivery.IMMEDIATE and at_once.emailed_at is not None
+    assert send_reminders(reminder_day) == []  # once per key, whichever the delivery
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = submitted_workplan(world, people)
+        workplan_transition(workplan=returned, action="return", user=cm, comment="Add a budget.")
+    to_ma = [message for message in mail.outbox if message.to == [ma.email]]
+    assert len(to_ma) == 1 and returned.get_absolute_url() in to_ma[0].body  # at once
+
+    mail.outbox.clear()
+    assert digests_send() == 1
+    assert [message.to for message in mail.outbox] == [[ma.email]]
+    assert activity.get_absolute_url() in mail.outbox[0].body and waiting.body in mail.outbox[0].body
+    assert returned.get_absolute_url() not in mail.outbox[0].body  # e-mailed at once already
+    waiting.refresh_from_db()
+    assert waiting.emailed_at is not None and waiting.email == ma.email
+    assert digests_send() == 0 and len(mail.outbox) == 1  # never twice
 
 
 def test_users_without_an_email_address_are_told_in_the_portal_only(world, people):

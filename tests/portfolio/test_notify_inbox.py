@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CapCase
-from portfolio.choices import Delivery, NotificationGroup, NotificationKind
+from portfolio.choices import KIND_GROUPS, Delivery, NotificationGroup, NotificationKind
 from portfolio.models import Comment, Notification, NotificationPreference
 from portfolio.models.comments import comment_post
+from portfolio.preferences import notification_deliveries, notification_preferences_set
 from tests.workplans.factories import cap_case_for, make_workplan
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +102,91 @@ def test_notification_settings_page_stores_the_digest_choice(world, client):
     user = world.users["case_manager"]
     client.force_login(user)
     assert client.get(reverse("notifications:preferences")).status_code == 200
-    data = {group.value: Delivery.IMMEDIATE for group in NotificationGroup}
-    data[NotificationGroup.REVIEWS] = Delivery.DIGEST
+    data = {str(kind): Delivery.IMMEDIATE for kind in KIND_GROUPS}
+    data[NotificationKind.PROGRESS_SUBMITTED] = Delivery.DIGEST
     assert client.post(reverse("notifications:preferences"), data).status_code == 302
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("group", "delivery"))
-    assert chosen[NotificationGroup.REVIEWS] == Delivery.DIGEST
-    assert chosen[NotificationGroup.WORKPLANS] == Delivery.IMMEDIATE
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    assert chosen[NotificationKind.PROGRESS_SUBMITTED] == Delivery.DIGEST
+    assert chosen[NotificationKind.PROGRESS_ACCEPTED] == Delivery.IMMEDIATE  # same group, own choice
+    assert chosen[NotificationKind.WORKPLAN_SUBMITTED] == Delivery.IMMEDIATE
     assert reverse("notifications:preferences") in client.get(reverse("notifications:inbox")).content.decode()
+
+
+def test_notification_settings_page_lists_every_kind_under_its_group_heading(world, client):
+    """Each kind (reminders included) is a fieldset with its legend and two labelled choices,
+    inside its group's fieldset; the backups are not listed."""
+    client.force_login(world.users["ma_focal_point"])
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    for group in NotificationGroup:
+        assert f'id="notifications-{group.value}"' in page and str(group.label) in page
+    for kind in KIND_GROUPS:
+        assert f'name="{kind}"' in page and f">{NotificationKind(kind).label}</legend>" in page
+    assert "Due-date reminders" in page
+    assert 'name="backup_done"' not in page and 'name="backup_failed"' not in page
+    reminders = page[page.index('id="notifications-reminders"') :]
+    assert reminders.index("Progress update due") < reminders.index("Agreement ended")
+    assert page.count('<label class="form-check-label"') == 2 * len(KIND_GROUPS)
+
+
+def test_posting_one_kind_changes_that_kind_only(world, client):
+    user = world.users["ma_focal_point"]
+    notification_preferences_set(
+        user=user,
+        deliveries={
+            NotificationKind.WORKPLAN_RETURNED: Delivery.DIGEST,
+            NotificationKind.PROGRESS_DUE: Delivery.DIGEST,
+        },
+    )
+    client.force_login(user)
+    response = client.post(
+        reverse("notifications:preferences"), {NotificationKind.WORKPLAN_APPROVED: Delivery.DIGEST}
+    )
+    assert response.status_code == 302
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    assert chosen == {
+        NotificationKind.WORKPLAN_RETURNED: Delivery.DIGEST,
+        NotificationKind.PROGRESS_DUE: Delivery.DIGEST,
+        NotificationKind.WORKPLAN_APPROVED: Delivery.DIGEST,
+    }
+    deliveries = notification_deliveries(user)
+    assert deliveries[NotificationKind.WORKPLAN_SUBMITTED] == Delivery.IMMEDIATE  # not posted: default kept
+    client.post(
+        reverse("notifications:preferences"), {NotificationKind.WORKPLAN_RETURNED: Delivery.IMMEDIATE}
+    )
+    assert notification_deliveries(user)[NotificationKind.WORKPLAN_RETURNED] == Delivery.IMMEDIATE
+    assert notification_deliveries(user)[NotificationKind.WORKPLAN_APPROVED] == Delivery.DIGEST
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert (
+        f'value="digest" class="form-check-input" id="id_{NotificationKind.WORKPLAN_APPROVED}_1" checked'
+        in page
+    )
+
+
+def test_a_whole_group_can_be_set_at_once(world, client):
+    """ "Apply to the whole group" sets every kind of that group, over the kinds' own choices posted
+    with it; other groups keep theirs."""
+    user = world.users["ma_focal_point"]
+    client.force_login(user)
+    data = {str(kind): Delivery.IMMEDIATE for kind in KIND_GROUPS}
+    data["group_reminders"] = Delivery.DIGEST
+    data["group_workplans"] = ""
+    assert client.post(reverse("notifications:preferences"), data).status_code == 302
+    deliveries = notification_deliveries(user)
+    for kind, group in KIND_GROUPS.items():
+        expected = Delivery.DIGEST if group == NotificationGroup.REMINDERS else Delivery.IMMEDIATE
+        assert deliveries[kind] == expected, kind
+
+
+def test_an_unknown_delivery_is_refused_on_the_field_and_nothing_is_written(world, client):
+    user = world.users["ma_focal_point"]
+    client.force_login(user)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {NotificationKind.WORKPLAN_RETURNED: Delivery.DIGEST, NotificationKind.PROGRESS_DUE: "portal"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {NotificationKind.PROGRESS_DUE}
+    assert not NotificationPreference.objects.filter(user=user).exists()
 
 
 # --- API -----------------------------------------------------------------------------------------

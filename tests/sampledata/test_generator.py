@@ -137,8 +137,9 @@ def test_the_portal_works_on_the_generated_portfolio(client):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-    data = client.get("/api/v1/activities/").json()
+    data = client.get("/api/v1/activities/", {"count": "true"}).json()
     assert data["count"] == Activity.objects.count()
+    assert len(data["results"]) == min(50, data["count"]) and bool(data["next"]) == (data["count"] > 50)
 
 
 def test_the_command_refuses_to_add_to_a_portfolio_without_clear():
