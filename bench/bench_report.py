@@ -127,6 +127,7 @@ def main(sizes: list[int]) -> dict:
                 "ratio": round(ratio, 2),
                 "goal": f"<= {GOAL}",
                 "met": ratio <= GOAL,
+                "at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
             }
             results[str(pipeline["parties"])] = row
             s = pipeline["seconds"]
@@ -151,28 +152,35 @@ def main(sizes: list[int]) -> dict:
 def figures(sizes: dict) -> list[dict]:
     """The goals of issue 15.7: the pipeline ≤ 1.2× WeasyPrint alone at every size, and the
     185-Party report under 1.5 GiB peak memory."""
+    # Sizes run separately add up: each figure says when its size was measured.
     entries = [
-        common.figure(
-            f"SC report, {size} Parties: pipeline / WeasyPrint alone",
-            row["ratio"],
-            f"<= {GOAL}",
-            row["ratio"] <= GOAL,
-            None,
-            "×",
-        )
+        {
+            **common.figure(
+                f"SC report, {size} Parties: pipeline / WeasyPrint alone",
+                row["ratio"],
+                f"<= {GOAL}",
+                row["ratio"] <= GOAL,
+                None,
+                "×",
+            ),
+            "at": row.get("at", "an earlier run"),
+        }
         for size, row in sizes.items()
     ]
     if "185" in sizes:
         peak = round(sizes["185"]["peak_rss_mib"] / 1024, 2)
         entries.append(
-            common.figure(
-                "SC report, 185 Parties: peak memory",
-                peak,
-                f"< {GOAL_MEMORY_GIB}",
-                peak < GOAL_MEMORY_GIB,
-                None,
-                "GiB",
-            )
+            {
+                **common.figure(
+                    "SC report, 185 Parties: peak memory",
+                    peak,
+                    f"< {GOAL_MEMORY_GIB}",
+                    peak < GOAL_MEMORY_GIB,
+                    None,
+                    "GiB",
+                ),
+                "at": sizes["185"].get("at", "an earlier run"),
+            }
         )
     return entries
 

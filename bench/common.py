@@ -108,7 +108,10 @@ def save(name: str, result: dict) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["machine"] = machine()
-    data.setdefault("benchmarks", {})[name] = {**result, "at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    data.setdefault("benchmarks", {})[name] = {
+        **result,
+        "at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
     RESULTS.write_text(json.dumps(data, indent=2, default=str) + "\n")
 
 

@@ -71,12 +71,13 @@ def goals_table(data: dict) -> list[str]:
     for name, result in data.get("benchmarks", {}).items():
         for entry in figures_of(name, result):
             unit = entry.get("unit") or ""
+            unit = unit if unit in ("", "×") else f" {unit}"
             measured = f"{entry['measured']}{unit}" if entry["measured"] is not None else "—"
             if entry.get("spread"):
                 low, high = entry["spread"]
                 measured += f" ({low}–{high})"
             verdict = "met" if entry["met"] else "**missed**"
-            at = result.get("at", "")
+            at = entry.get("at") or result.get("at", "")
             lines.append(f"| {entry['name']} | {measured} | {entry['goal']}{unit} | {verdict} | {at} |")
     return lines
 

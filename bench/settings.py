@@ -1,5 +1,5 @@
 """Settings of the benchmarks: the portal's (``local``: DATABASE_URL, REDIS_URL from the environment)
-with DEBUG off, as in production, and ``bench.urls`` adding a trivial view for the load baseline.
+with DEBUG off, as in production, and ``bench.urls`` adding the load baselines (trivial view, yardsticks).
 Production's HTTPS settings are left out: the benchmarks talk plain HTTP on 127.0.0.1."""
 
 import os

@@ -118,6 +118,8 @@ def _compile(viewset_class, extra_columns, request: Request) -> tuple[str, tuple
 
 
 def yardstick(request, name: str):
+    """The first page of the API list ``name`` for the request's user: authentication and roles as
+    the API reads them, then one raw query (module docstring)."""
     try:
         viewset_class, extra_columns = LISTS[name]
     except KeyError:

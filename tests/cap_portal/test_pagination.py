@@ -125,6 +125,19 @@ def test_cursor_pages_of_an_ordering_expression_with_nulls_first(world, cm):
     assert forward == expected and backward == expected
 
 
+def test_cursor_pages_of_a_grouped_list(world, cm):
+    """Reports are listed with their number of versions (a GROUP BY), newest meeting first, ties
+    on the meeting broken by symbol: the cursor's conditions stay on the rows, not the groups."""
+    from reports.models import Report
+    from tests.reports.conftest import make_report
+
+    for n, start in enumerate([D1, D1, D2, D1, D2]):
+        make_report([world.own], symbol=f"SC Doc. {n % 2}", meeting_start=start, meeting_end=start)
+    expected = list(Report.objects.order_by("-meeting_start", "symbol", "pk").values_list("pk", flat=True))
+    forward, backward = walk(cm, reverse("api:report-list"), page_size=2)
+    assert forward == expected and backward == expected
+
+
 def test_a_list_request_runs_no_count(world, cm):
     """Neither the first page nor a page by cursor counts the list."""
     recommendations_with_ties(world)
@@ -249,8 +262,9 @@ def test_a_cached_count_that_shrank_is_corrected_on_the_last_page(world, count_c
 
 
 def test_a_deep_page_reads_its_rows_by_key(world):
-    """Past the first page the rows come through ``pk IN (SELECT … LIMIT … OFFSET …)``: the same
-    rows in the same order as a plain slice, in one query besides the count."""
+    """Past the first page the keys come first (``SELECT pk … LIMIT … OFFSET …``), then the rows
+    by those keys: the same rows in the same order as a plain slice. A short list's first page
+    is one query."""
     recommendations_with_ties(world)
     expected = [r.pk for r in ordered()]
     paginator = CountCachedPaginator(ordered(), 2)
@@ -258,13 +272,24 @@ def test_a_deep_page_reads_its_rows_by_key(world):
     with CaptureQueriesContext(connection) as captured:
         page = paginator.page(3)
     assert [r.pk for r in page] == expected[4:6]
-    (sql,) = [q["sql"] for q in captured]
-    assert "IN (SELECT" in sql.upper() and "OFFSET" in sql.upper()
+    keys, rows = [q["sql"].upper() for q in captured]
+    assert "OFFSET 4" in keys and "PARTIES_PARTY" not in keys.split("FROM", 1)[0]
+    assert "OFFSET" not in rows and "IN (" in rows
     with CaptureQueriesContext(connection) as captured:
         first = paginator.page(1)
     assert [r.pk for r in first] == expected[:2]
     (sql,) = [q["sql"] for q in captured]
-    assert "IN (SELECT" not in sql.upper()
+    assert "LIMIT 3" in sql.upper()
+
+
+def test_the_first_page_of_a_long_list_is_read_by_key(world, monkeypatch):
+    recommendations_with_ties(world)
+    monkeypatch.setattr(pagination, "KEYED_FIRST_PAGE_FROM", 9)
+    with CaptureQueriesContext(connection) as captured:
+        page = CountCachedPaginator(ordered(), 2).page(1)
+    assert [r.pk for r in page] == [r.pk for r in ordered()][:2]
+    count, keys, rows = [q["sql"].upper() for q in captured]
+    assert "COUNT(" in count and "LIMIT 3" in keys and "IN (" in rows
 
 
 def test_a_page_past_the_last_one_is_a_404(world, client):
