@@ -613,6 +613,8 @@ class Expenditure(MoneyMixin, BaseModel):
 
     class Meta:
         ordering = ["-spent_on", "-pk"]
+        # The list's order, read backwards: a deep page does not sort every expenditure line.
+        indexes = [models.Index(fields=["spent_on", "id"], name="expenditure_spent_on_id")]
         verbose_name = _("expenditure")
         verbose_name_plural = _("expenditures")
 

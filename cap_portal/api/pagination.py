@@ -15,9 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import decimal
 import json
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -175,12 +173,12 @@ def after_position(keys: list[Key], values: list) -> Q | None:
 
 
 def _json_value(value):
+    """A key's value in the cursor: JSON's own types as they are, dates in ISO 8601, anything
+    else (Decimal, UUID) as text; the column's ``to_python`` reads them back."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
     return str(value)
 
 
@@ -344,6 +342,9 @@ class StandardPagination(CursorPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["next", "previous", "results"]
+        example = "https://cap.example.org/api/v1/parties/?cursor="
+        response["properties"]["next"]["example"] = example + "eyJyIjowLCJ2IjpbIlRvZ28iLDE4NF19"
+        response["properties"]["previous"]["example"] = example + "eyJyIjoxLCJ2IjpbIlR1cmtleSIsMTg1XX0"
         response["properties"] = {
             "count": {
                 "type": "integer",
