@@ -40,6 +40,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     Milestone,
+    ProgressUpdate,
     Workplan,
 )
 from .models import WorkplanStep as Step
@@ -847,6 +848,42 @@ def _activities(workplan, rows) -> dict:
     return by_code
 
 
+# The focal points' progress reports of the sample: each started activity of a plan in force was
+# reported up to the end of 2024 (before SC78, February 2025), or to its end when completed, and
+# accepted a week later; the report was made a fortnight after the period it covers.
+REPORTED_TO = D(2024, 12, 31)
+
+
+def _progress_updates(workplan, activities) -> None:
+    for activity in activities:
+        if activity.status not in (S.ONGOING, S.DELAYED, S.COMPLETED) or activity.progress_updates.exists():
+            continue
+        start = max(activity.actual_start or activity.planned_start, workplan.starts_on)
+        end = activity.actual_end if activity.status == S.COMPLETED else REPORTED_TO
+        end = min(end or activity.planned_end, activity.planned_end, workplan.ends_on)
+        if end <= start:
+            continue
+        made = timezone.make_aware(
+            datetime.datetime.combine(end + datetime.timedelta(days=15), datetime.time(10))
+        )
+        update = ProgressUpdate.objects.create(
+            activity=activity,
+            period_start=start,
+            period_end=end,
+            narrative="Sample data (illustrative): progress reported by the Management Authority.",
+            status=activity.status,
+            percent_complete=activity.percent_complete,
+            actual_start=activity.actual_start,
+            actual_end=activity.actual_end,
+            review_status=ReviewStatus.ACCEPTED,
+            reviewed_at=made + datetime.timedelta(days=7),
+        )
+        # Dated as it happened, not on the day the sample was loaded.
+        ProgressUpdate.objects.filter(pk=update.pk).update(
+            created=made, updated=made + datetime.timedelta(days=7)
+        )
+
+
 def _link_recommendations(workplan, activities) -> None:
     """Each activity addresses the Party's recommendations in its area of concern (when recorded)."""
     recommendations = list(Recommendation.objects.filter(party_id=workplan.cap_case.party_id))
@@ -932,6 +969,7 @@ def load() -> None:
             workplan = _workplan(cap_case, 1, WorkplanStatus.APPROVED, values)
             activities = _activities(workplan, ACTIVITIES[code])
 
+        _progress_updates(workplan, activities.values())
         for activity_code, milestone, due, met in MILESTONES.get(code, []):
             Milestone.objects.get_or_create(
                 workplan=workplan,
