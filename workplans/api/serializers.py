@@ -205,8 +205,12 @@ class IndicatorValueSerializer(BaseModelSerializer):
 
 
 class ProgressUpdateSerializer(BaseModelSerializer):
-    submitted_by = serializers.CharField(source="submitted_by.get_username", read_only=True, default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.get_username", read_only=True, default=None)
+    submitted_by = serializers.CharField(
+        source="submitted_by.get_username", read_only=True, allow_null=True, default=None
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.get_username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = ProgressUpdate
