@@ -84,6 +84,11 @@ KIND_GROUPS: dict[str, str] = {
 }
 
 
+def kinds_of(group: str) -> list[str]:
+    """The kinds under ``group``'s heading, in the order of the settings."""
+    return [kind for kind, of in KIND_GROUPS.items() if of == group]
+
+
 class Delivery(models.TextChoices):
     """How a notification reaches its recipient besides the portal's inbox."""
 

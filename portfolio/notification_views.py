@@ -14,7 +14,7 @@ from django.views import generic
 
 from cap_portal.pagination import CountCachedPaginator
 
-from .choices import KIND_GROUPS, Delivery, NotificationGroup, NotificationKind
+from .choices import KIND_GROUPS, Delivery, NotificationGroup, NotificationKind, kinds_of
 from .models import Notification
 from .notify import inbox, notification_mark_read
 from .preferences import notification_deliveries, notification_preferences_set
@@ -87,7 +87,7 @@ class NotificationPreferencesForm(forms.Form):
             (
                 group,
                 self[self.GROUP_PREFIX + group.value],
-                [self[str(kind)] for kind, of in KIND_GROUPS.items() if of == group],
+                [self[str(kind)] for kind in kinds_of(group)],
             )
             for group in NotificationGroup
         ]
@@ -102,7 +102,7 @@ class NotificationPreferencesForm(forms.Form):
         for group in NotificationGroup:
             value = self.cleaned_data.get(self.GROUP_PREFIX + group.value)
             if value:
-                chosen.update({str(kind): value for kind, of in KIND_GROUPS.items() if of == group})
+                chosen.update({str(kind): value for kind in kinds_of(group)})
         return chosen
 
 

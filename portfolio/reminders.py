@@ -46,6 +46,10 @@ class Due:
     due_on: datetime.date
     recipients: tuple
 
+    def kind(self, when: str) -> str:
+        """The reminder's kind ``when`` ("before" or "after") the due date."""
+        return self.kind_before if when == "before" else self.kind_after
+
 
 def offset_for(due_on: datetime.date, today: datetime.date) -> tuple[str, int] | None:
     """("before", d) or ("after", d) when ``today`` is a reminder day for ``due_on``, else None.
@@ -192,13 +196,13 @@ def send_reminders(today: datetime.date | None = None) -> list[Notification]:
     due = [(item, offset) for item, offset in due if offset]
     recipients = {u.pk: u for item, _offset in due for u in item.recipients}
     languages = recipient_languages(recipients.values())
-    kinds = {item.kind_before if when == "before" else item.kind_after for item, (when, _days) in due}
+    kinds = {item.kind(when) for item, (when, _days) in due}
     deliveries = deliveries_by_kind(recipients.values(), kinds)
     already = set(Notification.objects.filter(recipient_id__in=recipients).values_list("recipient_id", "key"))
     for item, (when, days) in due:
         content_type = ContentType.objects.get_for_model(item.obj)
         key = f"{content_type.model}:{item.obj.pk}:{item.due_on:%Y-%m-%d}:{when}:{days}"
-        kind = item.kind_before if when == "before" else item.kind_after
+        kind = item.kind(when)
         for user in item.recipients:
             if (user.pk, key) in already or not user.email:
                 continue
