@@ -32,7 +32,7 @@ from importlib import import_module
 
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from budgets.models import (
     ZERO,
@@ -990,8 +990,19 @@ def generate_portfolio(
             f"  {done}/{len(builders)} Parties, {total} rows, "
             f"{ctx.counts.get('expenditure', 0)} expenditure lines, {time.monotonic() - started:.1f} s"
         )
+    _refresh_statistics()
     log(f"Done in {time.monotonic() - started:.1f} s.")
     return dict(sorted(ctx.counts.items()))
+
+
+def _refresh_statistics() -> None:
+    """Refresh the query planner's statistics after the bulk load (PostgreSQL's ``ANALYZE``).
+    Autovacuum would do it within minutes; until it has, the planner believes the tables are
+    nearly empty and picks nested loops over hundreds of thousands of rows (the dashboard at
+    scale 100 took 1.5 s instead of 0.8 s right after generating)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _generate_chunk(ctx: Context, builders: list[PartyBuilder]) -> None:

@@ -38,12 +38,15 @@ class WorkplanQuerySet(RestrictedQuerySet):
             Q(status__in=[WorkplanStatus.APPROVED, WorkplanStatus.SUPERSEDED]) & ~Exists(approve)
         )
         chosen = (
-            self.model.objects.filter(cap_case_id=OuterRef("cap_case_id"))
+            self.model.objects.filter(cap_case_id=OuterRef("pk"))
             .annotate(approved_by_then=ExpressionWrapper(approved_by_then, output_field=BooleanField()))
             .order_by("-approved_by_then", "-version")
             .values("pk")[:1]
         )
-        in_force = self.filter(pk=Subquery(chosen))
+        # The choice is made once per CAP case (not once per version: a CAP case with ten
+        # versions would run it ten times).
+        cap_cases = self.model._meta.get_field("cap_case").related_model._base_manager
+        in_force = self.filter(pk__in=cap_cases.annotate(chosen=Subquery(chosen)).values("chosen"))
         if approved_only:
             in_force = in_force.filter(approved_by_then)
         return in_force

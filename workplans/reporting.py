@@ -84,8 +84,13 @@ def activities_due_an_update(queryset, today: datetime.date):
             reporting_end=reporting_end("workplan__"),
         )
         # A period is left to report: the window ends after the last period reported (after the
-        # planned start when none was). One comparison, so that the window is computed once a row.
-        .filter(reporting_end__gt=Coalesce("last_reported", "planned_start"))
+        # planned start when none was). The window ends no earlier than the plan's own end, so a
+        # row whose plan ends after that day is in without the agreements' subquery (evaluated
+        # left to right: the subquery runs only for the rows the plan's end does not settle).
+        .filter(
+            Q(workplan__ends_on__gt=Coalesce("last_reported", "planned_start"))
+            | Q(reporting_end__gt=Coalesce("last_reported", "planned_start"))
+        )
     )
 
 
