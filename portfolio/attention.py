@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, Window
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -310,7 +311,11 @@ def attention_querysets(user, today: datetime.date | None = None, party_ids=None
 def read_items(queryset, build, start: int, stop: int) -> tuple[list[AttentionItem], int]:
     """The items (``build(row)``) of rows ``start`` to ``stop`` of ``queryset``, and how many rows
     it has in all: one query, the count computed by the database beside the rows it returns."""
-    rows = list(queryset.annotate(attention_total=Window(Count("pk")))[start:stop])
+    # The count is a scalar subquery over the rows' keys only (evaluated once): a window count
+    # would carry every matching row, all its columns, through the sort to return five.
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params, output_field=IntegerField())
+    rows = list(queryset.annotate(attention_total=total)[start:stop])
     return [build(row) for row in rows], (rows[0].attention_total if rows else 0)
 
 
