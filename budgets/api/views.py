@@ -239,6 +239,7 @@ class BudgetLineSerializer(BaseModelSerializer):
             "created",
             "updated",
         ]
+        lean_reads = {"amount": ("units", "rate")}  # cap_portal.api.lean
 
 
 class ExpenditureSerializer(BaseModelSerializer):

@@ -110,6 +110,7 @@ class RecommendationSerializer(BaseModelSerializer):
             "is_illustrative",
             *TIMESTAMPS,
         ]
+        lean_reads = {"is_overdue": ("status", "deadline")}  # cap_portal.api.lean
 
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()

@@ -41,6 +41,8 @@ class PartySerializer(BaseModelSerializer):
 class PartyRelatedField(serializers.SlugRelatedField):
     """A Party written and shown by its ISO code."""
 
+    lean_attribute = "code"  # all it reads of the Party (cap_portal.api.lean)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Party.objects.all())

@@ -24,6 +24,8 @@ from workplans.models import (
 class PartyCodeField(serializers.ReadOnlyField):
     """The Party's ISO code, read through the object's path to it (shown, never written)."""
 
+    lean_attribute = "code"  # all it reads of the Party (cap_portal.api.lean)
+
     def to_representation(self, value):
         return str(value.code) if value is not None else None
 
