@@ -26,7 +26,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import F, Q
 from django.utils import timezone
 
 from budgets.models import NoCostExtension
@@ -130,18 +131,20 @@ def _as_recorded(queryset, as_of) -> list:
     if moment is None or not rows:
         return rows
     model = queryset.model
-    then = {}
-    records = model.history.filter(id__in=[row.pk for row in rows], history_date__lte=moment).order_by(
-        "history_date", "history_id"
-    )
-    for record in records:
-        then[record.id] = record  # the last one wins: the values in force at the moment
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    records = model.history.filter(id__in=[row.pk for row in rows], history_date__lte=moment)
+    # The latest record of each row up to the moment (by date, then history id), as plain values:
+    # on PostgreSQL one per row (DISTINCT ON); elsewhere all of them, the last one winning.
+    if connections[records.db].features.can_distinct_on_fields:
+        records = records.order_by("id", "-history_date", "-history_id").distinct("id")
+    else:
+        records = records.order_by("history_date", "history_id")
+    then = {values[0]: values[1:] for values in records.values_list("id", *names)}
     for row in rows:
-        record = then.get(row.pk)
-        if record is not None:
-            for name in names:
-                setattr(row, name, getattr(record, name))
+        values = then.get(row.pk)
+        if values is not None:
+            for name, value in zip(names, values, strict=True):
+                setattr(row, name, value)
     return rows
 
 
@@ -177,24 +180,38 @@ def activities_in_force(party_ids, as_of: datetime.date) -> list:
     return rows
 
 
-def activities_by_status(party_ids, as_of: datetime.date) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
+def activities_by_status(
+    party_ids, as_of: datetime.date, workplans: dict | None = None, activities: list | None = None
+) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
     """Counts of the activities of each Party's workplan in force by status (the status each had
-    at the moment the data is taken), and the status labels."""
-    workplans = current_workplans(party_ids, as_of)
+    at the moment the data is taken), and the status labels. ``workplans`` and ``activities``:
+    those of :func:`current_workplans` and :func:`activities_in_force`, when the caller has read
+    them already."""
+    if workplans is None:
+        workplans = current_workplans(party_ids, as_of)
     by_workplan = {wp.pk: party_id for party_id, wp in workplans.items()}
+    if activities is None:
+        activities = _activities(by_workplan, as_of)
     counts: dict[int, dict[str, int]] = {party_id: {} for party_id in workplans}
-    for activity in _activities(by_workplan, as_of):
+    for activity in activities:
         row = counts[by_workplan[activity.workplan_id]]
         row[activity.status] = row.get(activity.status, 0) + 1
     return counts, _choice_labels(Activity, "status")
 
 
-def workplan_areas(workplan, as_of: datetime.date | None = None) -> list[str]:
-    """The areas of concern the workplan's activities address, as labels, in a stable order."""
+def workplan_areas(workplan, as_of: datetime.date | None = None, activities: list | None = None) -> list[str]:
+    """The areas of concern the workplan's activities address, as labels, in a stable order.
+    ``activities``: those of :func:`activities_in_force`, when the caller has read them already
+    (only the workplan's own are used)."""
     if workplan is None:
         return []
     labels = _choice_labels(Activity, "area")
-    activities = _activities([workplan.pk], as_of) if as_of else Activity.objects.filter(workplan=workplan)
+    if activities is not None:
+        activities = [activity for activity in activities if activity.workplan_id == workplan.pk]
+    elif as_of:
+        activities = _activities([workplan.pk], as_of)
+    else:
+        activities = Activity.objects.filter(workplan=workplan)
     return [labels.get(code, code) for code in sorted({activity.area for activity in activities})]
 
 
@@ -250,7 +267,7 @@ def events(party_ids, as_of: datetime.date) -> list:
     """Missions, workshops, trainings and meetings held on or before the as-of date."""
     return _as_recorded(
         Event.objects.filter(cap_case__party_id__in=party_ids, start_on__lte=_day(as_of))
-        .select_related("cap_case")
+        .prefetch_related("cap_case")  # one object per CAP case, not per event
         .order_by("start_on", "pk"),
         as_of,
     )
@@ -266,10 +283,13 @@ def missions(party_ids, as_of: datetime.date) -> list:
     )
 
 
-def participants_by_sex(party_ids, as_of: datetime.date) -> dict[int, dict[str, int]]:
-    """Participants in events held by the as-of date, per Party: female, male, other."""
+def participants_by_sex(
+    party_ids, as_of: datetime.date, rows: list | None = None
+) -> dict[int, dict[str, int]]:
+    """Participants in events held by the as-of date, per Party: female, male, other. ``rows``:
+    those of :func:`events`, when the caller has read them already."""
     result: dict[int, dict[str, int]] = {}
-    for event in events(party_ids, as_of):
+    for event in events(party_ids, as_of) if rows is None else rows:
         row = result.setdefault(event.cap_case.party_id, {"female": 0, "male": 0, "other": 0})
         row["female"] += event.participants_female or 0
         row["male"] += event.participants_male or 0
@@ -328,6 +348,25 @@ def accepted_progress_updates(party_id, as_of: datetime.date, since: datetime.da
     return list(rows)
 
 
+def accepted_progress_updates_by_party(party_ids, as_of: datetime.date) -> dict[int, list]:
+    """Party id → :func:`accepted_progress_updates` of the Party (no ``since``), for all the
+    Parties in one read."""
+    day = _day(as_of)
+    rows = (
+        ProgressUpdate.objects.filter(
+            activity__workplan__cap_case__party_id__in=list(party_ids), review_status=ReviewStatus.ACCEPTED
+        )
+        .filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lte=day))
+        .annotate(updated_party_id=F("activity__workplan__cap_case__party_id"))
+        .select_related("activity")
+        .order_by("reviewed_at", "period_end", "pk")
+    )
+    by_party: dict[int, list] = {party_id: [] for party_id in party_ids}
+    for row in rows:
+        by_party.setdefault(row.updated_party_id, []).append(row)
+    return by_party
+
+
 def pending_material(party_ids, as_of: datetime.date) -> dict[str, list]:
     """What the report leaves out because the Secretariat has not accepted it (yet) on the as-of
     date: deliverables and progress updates awaiting review or returned, and those accepted after
@@ -376,16 +415,21 @@ def recommendations(party_ids, as_of: datetime.date) -> list:
     is taken and the meeting that adopted it."""
     return _as_recorded(
         Recommendation.objects.filter(party_id__in=party_ids, adopted_at__starts_on__lte=_day(as_of))
-        .select_related("adopted_at")
+        # Prefetched, not joined: thousands of recommendations share a few dozen meetings, one
+        # object each rather than one per row.
+        .prefetch_related("adopted_at")
         .order_by("adopted_at__starts_on", "reference", "pk"),
         as_of,
     )
 
 
-def recommendation_counts(party_ids, as_of: datetime.date) -> dict[int, dict[str, int]]:
-    """Recommendations adopted by the as-of date, per Party and status."""
+def recommendation_counts(
+    party_ids, as_of: datetime.date, rows: list | None = None
+) -> dict[int, dict[str, int]]:
+    """Recommendations adopted by the as-of date, per Party and status. ``rows``: those of
+    :func:`recommendations`, when the caller has read them already."""
     result: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in recommendations(party_ids, as_of):
+    for row in recommendations(party_ids, as_of) if rows is None else rows:
         result[row.party_id][row.status] = result[row.party_id].get(row.status, 0) + 1
     return dict(result)
 
@@ -393,13 +437,27 @@ def recommendation_counts(party_ids, as_of: datetime.date) -> dict[int, dict[str
 def progress_ratings(party_id, as_of: datetime.date) -> list:
     """The Standing Committee's ratings of the Party's cases at its latest meeting held on or
     before the as-of date that rated any (the outcome of the previous meeting)."""
+    return progress_ratings_by_party([party_id], as_of).get(party_id, [])
+
+
+def progress_ratings_by_party(party_ids, as_of: datetime.date) -> dict[int, list]:
+    """Party id → :func:`progress_ratings` of the Party, for all the Parties in one read."""
     rows = _as_recorded(
-        ProgressRating.objects.filter(compliance_case__party_id=party_id, meeting__starts_on__lte=_day(as_of))
+        ProgressRating.objects.filter(
+            compliance_case__party_id__in=list(party_ids), meeting__starts_on__lte=_day(as_of)
+        )
+        .annotate(rated_party_id=F("compliance_case__party_id"))
         .select_related("meeting", "compliance_case__mechanism", "compliance_case__party")
         .order_by("-meeting__starts_on", "compliance_case__mechanism__name", "pk"),
         as_of,
     )
-    return [row for row in rows if row.meeting_id == rows[0].meeting_id] if rows else []
+    by_party: dict[int, list] = defaultdict(list)
+    for row in rows:  # each Party's rows in the order above
+        by_party[row.rated_party_id].append(row)
+    return {
+        party_id: [row for row in ratings if row.meeting_id == ratings[0].meeting_id]
+        for party_id, ratings in by_party.items()
+    }
 
 
 def cap_cases(party_ids) -> dict[int, CapCase]:

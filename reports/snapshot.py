@@ -137,9 +137,7 @@ def annex_figures(context: ComposeContext) -> dict:
     report has a row in every table (zeros when nothing is recorded), and every table a totals
     row that sums its rows. Figures stay numbers here; the document formats them."""
     parties = context.parties
-    counts, labels = context.memo(
-        "activities", lambda: selectors.activities_by_status(context.party_ids, context.as_of)
-    )
+    counts, labels = context.activity_counts()
     statuses = list(labels) + sorted({s for c in counts.values() for s in c} - set(labels))
     activity_rows = []
     for party in parties:
@@ -153,9 +151,7 @@ def annex_figures(context: ComposeContext) -> dict:
         )
     activity_totals = [sum(r["counts"][i] for r in activity_rows) for i in range(len(statuses))]
 
-    sexes = context.memo(
-        "participants", lambda: selectors.participants_by_sex(context.party_ids, context.as_of)
-    )
+    sexes = context.participants()
     participant_rows = []
     for party in parties:
         row = sexes.get(party.pk, {"female": 0, "male": 0, "other": 0})

@@ -120,8 +120,63 @@ class ComposeContext:
         cases = self.memo("open_cases", lambda: selectors.open_compliance_cases(self.party_ids, self.as_of))
         return cases.get(party_id, [])
 
+    def activity_counts(self) -> tuple[dict[int, dict[str, int]], dict[str, str]]:
+        """Party id → activities of its workplan in force by status, and the status labels."""
+        return self.memo(
+            "activities",
+            lambda: selectors.activities_by_status(
+                self.party_ids, self.as_of, workplans=self.workplans(), activities=self.activities()
+            ),
+        )
+
+    def workplans(self) -> dict:
+        """Party id → its workplan in force on the as-of date, as recorded then."""
+        return self.memo("workplans", lambda: selectors.current_workplans(self.party_ids, self.as_of))
+
+    def recommendations(self) -> list:
+        return self.memo("recommendation_rows", lambda: selectors.recommendations(self.party_ids, self.as_of))
+
+    def missions(self) -> list:
+        return self.memo("missions", lambda: selectors.missions(self.party_ids, self.as_of))
+
+    def events(self) -> list:
+        return self.memo("events", lambda: selectors.events(self.party_ids, self.as_of))
+
+    def participants(self) -> dict[int, dict[str, int]]:
+        """Party id → participants in its events held by the as-of date (female, male, other)."""
+        return self.memo(
+            "participants",
+            lambda: selectors.participants_by_sex(self.party_ids, self.as_of, rows=self.events()),
+        )
+
+    def deliverables(self) -> list:
+        return self.memo("deliverables", lambda: selectors.deliverables(self.party_ids, self.as_of))
+
+    def results(self) -> list:
+        return self.memo("results", lambda: selectors.results(self.party_ids, self.as_of))
+
+    def progress_ratings(self, party_id) -> list:
+        ratings = self.memo(
+            "progress_ratings", lambda: selectors.progress_ratings_by_party(self.party_ids, self.as_of)
+        )
+        return ratings.get(party_id, [])
+
+    def of_party(self, key: str, rows: Callable[[], list], party_of: Callable, party_id) -> list:
+        """The rows of one Party, from rows read once for all the Parties (``rows()``, grouped
+        once by ``party_of(row)``, in their order): each Party's section reads its own share
+        without going through every Party's rows."""
+        grouped = self.memo(f"{key} by party", lambda: _grouped(rows(), party_of))
+        return grouped.get(party_id, [])
+
     def for_party(self, party) -> ComposeContext:
         return ComposeContext(self.report, self.as_of, self.parties, party, self.cache)
+
+
+def _grouped(rows: list, party_of: Callable) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(party_of(row), []).append(row)
+    return grouped
 
 
 @dataclass

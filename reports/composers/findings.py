@@ -58,7 +58,7 @@ def _party_names(context: ComposeContext) -> dict[int, str]:
 
 
 def _workplans(context: ComposeContext) -> dict:
-    return context.memo("workplans", lambda: selectors.current_workplans(context.party_ids, context.as_of))
+    return context.workplans()
 
 
 def _activities(context: ComposeContext) -> list:
@@ -69,7 +69,7 @@ def _activities(context: ComposeContext) -> list:
 
 def _results(context: ComposeContext) -> list:
     """The results accepted by the as-of date (``cases.selectors.accepted_results``)."""
-    return context.memo("results", lambda: selectors.results(context.party_ids, context.as_of))
+    return context.results()
 
 
 def _budget(context: ComposeContext):
@@ -85,8 +85,9 @@ def _accepted_updates(context: ComposeContext) -> list:
 
     def read():
         rows = []
+        by_party = selectors.accepted_progress_updates_by_party(context.party_ids, context.as_of)
         for party_id in context.party_ids:
-            for update in selectors.accepted_progress_updates(party_id, context.as_of):
+            for update in by_party[party_id]:
                 update.party_id = party_id
                 rows.append(update)
         return rows
@@ -96,7 +97,7 @@ def _accepted_updates(context: ComposeContext) -> list:
 
 def _accepted_deliverables(context: ComposeContext) -> list:
     """Deliverables accepted by the as-of date (``reports.selectors.deliverables``)."""
-    return context.memo("deliverables", lambda: selectors.deliverables(context.party_ids, context.as_of))
+    return context.deliverables()
 
 
 def _counted(counts: Counter, labels: dict) -> list[str]:
@@ -220,7 +221,10 @@ def result_line(result) -> str:
 @composer(K.FINDING_IMPACT)
 def compose_impact(context: ComposeContext) -> Composition:
     counts = context.memo(
-        "recommendations", lambda: selectors.recommendation_counts(context.party_ids, context.as_of)
+        "recommendations",
+        lambda: selectors.recommendation_counts(
+            context.party_ids, context.as_of, rows=context.recommendations()
+        ),
     )
     total = sum(sum(c.values()) for c in counts.values())
     implemented = sum(c.get(RecommendationStatus.IMPLEMENTED, 0) for c in counts.values())
@@ -663,9 +667,7 @@ def compose_absorption(context: ComposeContext) -> Composition:
 
 @composer(K.FINDING_GENDER)
 def compose_gender(context: ComposeContext) -> Composition:
-    by_party = context.memo(
-        "participants", lambda: selectors.participants_by_sex(context.party_ids, context.as_of)
-    )
+    by_party = context.participants()
     totals = {sex: sum(row[sex] for row in by_party.values()) for sex in ("female", "male", "other")}
     total = sum(totals.values())
     parts = []
@@ -724,7 +726,7 @@ def compose_gender(context: ComposeContext) -> Composition:
 
 @composer(K.FINDING_MANAGEMENT)
 def compose_management(context: ComposeContext) -> Composition:
-    missions = context.memo("missions", lambda: selectors.missions(context.party_ids, context.as_of))
+    missions = context.missions()
     parts = [
         gettext(
             "A dedicated programme management officer within the Secretariat provides focused compliance "
@@ -779,7 +781,7 @@ def compose_cooperation(context: ComposeContext) -> Composition:
             continue  # the Party's own agencies are stakeholders, not partners
         if row.cap_case.party.localized_name not in by_partner[row.name]:
             by_partner[row.name].append(row.cap_case.party.localized_name)
-    missions = context.memo("missions", lambda: selectors.missions(context.party_ids, context.as_of))
+    missions = context.missions()
     for mission in missions:
         if mission.partners and mission.cap_case.party_id in _party_names(context):
             party = _party_names(context)[mission.cap_case.party_id]

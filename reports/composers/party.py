@@ -175,7 +175,7 @@ def _party_rating(context: ComposeContext) -> tuple[str, dict]:
     """The outcome of the previous meeting: "At SC77, the Standing Committee agreed an overall
     rating of 'achieved' for Cambodia's NIAP." """
     party = context.party
-    ratings = selectors.progress_ratings(party.pk, context.as_of)
+    ratings = context.progress_ratings(party.pk)
     sentences = []
     for rating in ratings:
         case = rating.compliance_case
@@ -206,13 +206,9 @@ def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
     for case in cases:
         label = str(case.mechanism.short_name)
         labels.append(f"{label} ({case.species})" if case.species else label)
-    recommendations = [
-        r
-        for r in context.memo(
-            "recommendation_rows", lambda: selectors.recommendations(context.party_ids, context.as_of)
-        )
-        if r.party_id == party.pk
-    ]
+    recommendations = context.of_party(
+        "recommendations", context.recommendations, lambda r: r.party_id, party.pk
+    )
     total = len(recommendations)
     pending = sum(1 for r in recommendations if r.status in PENDING_RECOMMENDATION_STATUSES)
     implemented = sum(1 for r in recommendations if r.status == RecommendationStatus.IMPLEMENTED)
@@ -239,14 +235,13 @@ def _party_mechanisms(context: ComposeContext) -> tuple[str, dict]:
 
 def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
     party = context.party
-    workplan = context.memo(
-        "workplans", lambda: selectors.current_workplans(context.party_ids, context.as_of)
-    ).get(party.pk)
+    workplan = context.workplans().get(party.pk)
     if workplan is None:
         return gettext("No workplan is recorded for %(party)s yet.") % {
             "party": named(party.localized_name)
         }, {"workplan": None}
-    areas = selectors.workplan_areas(workplan, context.as_of)
+    activities = context.of_party("activities", context.activities, lambda a: a.party_id, party.pk)
+    areas = selectors.workplan_areas(workplan, context.as_of, activities=activities)
     text = gettext(
         "The workplan “%(title)s” (version %(version)s, %(period)s) is led by the Management Authority."
     ) % {
@@ -267,9 +262,7 @@ def _party_workplan(context: ComposeContext) -> tuple[str, dict]:
 
 
 def _party_progress(context: ComposeContext) -> tuple[str, dict]:
-    counts, labels = context.memo(
-        "activities", lambda: selectors.activities_by_status(context.party_ids, context.as_of)
-    )
+    counts, labels = context.activity_counts()
     by_status = counts.get(context.party.pk, {})
     total = sum(by_status.values())
     if not total:
@@ -322,16 +315,8 @@ def participants_sentence(sexes: dict) -> str:
 
 def _party_missions_and_events(context: ComposeContext) -> tuple[str, dict]:
     party = context.party
-    missions = [
-        m
-        for m in context.memo("missions", lambda: selectors.missions(context.party_ids, context.as_of))
-        if m.cap_case.party_id == party.pk
-    ]
-    events = [
-        e
-        for e in context.memo("events", lambda: selectors.events(context.party_ids, context.as_of))
-        if e.cap_case.party_id == party.pk
-    ]
+    missions = context.of_party("missions", context.missions, lambda m: m.cap_case.party_id, party.pk)
+    events = context.of_party("events", context.events, lambda e: e.cap_case.party_id, party.pk)
     items = [
         gettext("a mission of the Secretariat to %(place)s, %(dates)s")
         % {"place": mission.place, "dates": format_range(mission.starts_on, mission.ends_on)}
@@ -346,9 +331,7 @@ def _party_missions_and_events(context: ComposeContext) -> tuple[str, dict]:
             if where
             else gettext("%(title)s (%(dates)s)") % {"title": event.title, "dates": dates}
         )
-    sexes = context.memo(
-        "participants", lambda: selectors.participants_by_sex(context.party_ids, context.as_of)
-    ).get(party.pk, {"female": 0, "male": 0, "other": 0})
+    sexes = context.participants().get(party.pk, {"female": 0, "male": 0, "other": 0})
     figures = {"missions": len(missions), "events": len(events), "participants": sexes}
     if not items:
         return gettext("No mission or event is recorded up to %(date)s.") % {
@@ -369,13 +352,12 @@ def _party_missions_and_events(context: ComposeContext) -> tuple[str, dict]:
 def _party_deliverables(context: ComposeContext) -> tuple[str, dict]:
     """What was delivered, accepted by the Secretariat on or before the as-of date."""
     party = context.party
-    rows = [
-        d
-        for d in context.memo(
-            "deliverables", lambda: selectors.deliverables(context.party_ids, context.as_of)
-        )
-        if d.cap_case.party_id == party.pk
-    ]
+    rows = context.of_party(
+        "deliverables",
+        context.deliverables,
+        lambda d: d.cap_case.party_id,
+        party.pk,
+    )
     if not rows:
         return "", {"deliverables": 0}
     items = []
@@ -408,13 +390,15 @@ def _party_deliverables(context: ComposeContext) -> tuple[str, dict]:
 def _party_results(context: ComposeContext) -> tuple[str, dict]:
     """The results accepted on or before the as-of date, with their evidence."""
     party = context.party
-    stated = {rating.pk for rating in selectors.progress_ratings(party.pk, context.as_of)}
-    rows = [
-        r
-        for r in context.memo("results", lambda: selectors.results(context.party_ids, context.as_of))
-        # A result that is the rating of the previous meeting is stated by _party_rating already.
-        if r.cap_case.party_id == party.pk and not (r.progress_rating_id and r.progress_rating_id in stated)
-    ]
+    stated = {rating.pk for rating in context.progress_ratings(party.pk)}
+    results = context.of_party(
+        "results",
+        context.results,
+        lambda r: r.cap_case.party_id,
+        party.pk,
+    )
+    # A result that is the rating of the previous meeting is stated by _party_rating already.
+    rows = [r for r in results if not (r.progress_rating_id and r.progress_rating_id in stated)]
     if not rows:
         return "", {"results": 0}
     items = []
