@@ -219,6 +219,7 @@ def test_the_planner_statistics_are_refreshed_after_generating():
     assert connection.vendor == "postgresql", "this test checks PostgreSQL's planner statistics"
     with CaptureQueriesContext(connection) as queries:
         generate_portfolio(scale=SCALE, seed=4)
+    # ANALYZE inside the test's transaction (VACUUM ANALYZE outside one: VACUUM cannot run in one).
     statements = [q["sql"].lstrip().split(None, 1)[0].upper() for q in queries.captured_queries]
     assert "ANALYZE" in statements
     last_insert = max(i for i, word in enumerate(statements) if word == "INSERT")
