@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import IntegerField
@@ -313,7 +314,10 @@ def read_items(queryset, build, start: int, stop: int) -> tuple[list[AttentionIt
     it has in all: one query, the count computed by the database beside the rows it returns."""
     # The count is a scalar subquery over the rows' keys only (evaluated once): a window count
     # would carry every matching row, all its columns, through the sort to return five.
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a kind the user may not see at all (``none()``): nothing to read
+        return [], 0
     total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params, output_field=IntegerField())
     rows = list(queryset.annotate(attention_total=total)[start:stop])
     return [build(row) for row in rows], (rows[0].attention_total if rows else 0)

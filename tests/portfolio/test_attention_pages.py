@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cap_portal.access import Role
 from portfolio.attention import ATTENTION_PAGE_SIZE, Kind, attention, attention_groups, needs_attention
 from tests.cases.factories import RecommendationFactory
 from tests.workplans.factories import ActivityFactory, MilestoneFactory, make_workplan
@@ -123,3 +124,16 @@ def test_the_attention_list_is_paginated_per_kind(world, client):
         response = client.get(reverse("portfolio:attention"), {"kind": Kind.MILESTONE_OVERDUE, "page": page})
         group = next(g for g in response.context["attention_groups"] if g.kind == Kind.MILESTONE_OVERDUE)
         assert group.page.number == 1 and group.items[0].title == "M000"
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_every_role_opens_the_attention_list_and_the_home_page(world, client, role):
+    """A kind a role may not see at all is an empty queryset (``none()``), which has no SQL: its
+    count must not be compiled (the donor observer's attention list answered 500 when the count
+    became a subquery)."""
+    approved = make_workplan(world.own, status=WorkplanStatus.APPROVED)
+    MilestoneFactory(workplan=approved, due_on=datetime.date(2024, 1, 1))
+    RecommendationFactory(party=world.own, deadline=datetime.date(2023, 5, 1))
+    client.force_login(world.users[role])
+    assert client.get(reverse("portfolio:attention")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
