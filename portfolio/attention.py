@@ -292,7 +292,11 @@ def count_rows(querysets: dict) -> dict:
     keys = list(querysets)
     parts, params = [], []
     for i, key in enumerate(keys):
-        sql, part_params = querysets[key].order_by().values("pk").query.sql_with_params()
+        try:
+            sql, part_params = querysets[key].order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # ``none()``: no SQL, no row
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{i})")
         params.extend(part_params)
     database = next(iter(querysets.values())).db

@@ -137,3 +137,14 @@ def test_every_role_opens_the_attention_list_and_the_home_page(world, client, ro
     client.force_login(world.users[role])
     assert client.get(reverse("portfolio:attention")).status_code == 200
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_counting_rows_of_an_empty_queryset(world):
+    """``count_rows`` (the navigation's to-do count) takes a ``none()`` queryset, which has no SQL,
+    as no row."""
+    from cases.models import Recommendation
+    from portfolio.attention import count_rows
+
+    RecommendationFactory(party=world.own, deadline=datetime.date(2023, 5, 1))
+    counts = count_rows({"none": Recommendation.objects.none(), "all": Recommendation.objects.all()})
+    assert counts == {"none": 0, "all": 1}
