@@ -330,19 +330,25 @@ def results(party_ids, as_of: datetime.date) -> list:
     return [row for row in rows if row.pk not in later]
 
 
+def _accepted_progress_updates(party_ids, as_of: datetime.date):
+    """The progress updates of the Parties' activities accepted on or before the as-of date,
+    oldest first, annotated with their Party (``updated_party_id``)."""
+    return (
+        ProgressUpdate.objects.filter(
+            activity__workplan__cap_case__party_id__in=list(party_ids), review_status=ReviewStatus.ACCEPTED
+        )
+        .filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lte=_day(as_of)))
+        .annotate(updated_party_id=F("activity__workplan__cap_case__party_id"))
+        .select_related("activity")
+        .order_by("reviewed_at", "period_end", "pk")
+    )
+
+
 def accepted_progress_updates(party_id, as_of: datetime.date, since: datetime.date | None = None) -> list:
     """The progress narratives of the Party's activities accepted after ``since`` (the previous
     report's as-of date) and on or before the as-of date, oldest first: what the case manager may
     insert into the Party's section."""
-    day = _day(as_of)
-    rows = (
-        ProgressUpdate.objects.filter(
-            activity__workplan__cap_case__party_id=party_id, review_status=ReviewStatus.ACCEPTED
-        )
-        .filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lte=day))
-        .select_related("activity")
-        .order_by("reviewed_at", "period_end", "pk")
-    )
+    rows = _accepted_progress_updates([party_id], as_of)
     if since is not None:
         rows = rows.filter(reviewed_at__date__gt=since)
     return list(rows)
@@ -351,18 +357,8 @@ def accepted_progress_updates(party_id, as_of: datetime.date, since: datetime.da
 def accepted_progress_updates_by_party(party_ids, as_of: datetime.date) -> dict[int, list]:
     """Party id → :func:`accepted_progress_updates` of the Party (no ``since``), for all the
     Parties in one read."""
-    day = _day(as_of)
-    rows = (
-        ProgressUpdate.objects.filter(
-            activity__workplan__cap_case__party_id__in=list(party_ids), review_status=ReviewStatus.ACCEPTED
-        )
-        .filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lte=day))
-        .annotate(updated_party_id=F("activity__workplan__cap_case__party_id"))
-        .select_related("activity")
-        .order_by("reviewed_at", "period_end", "pk")
-    )
     by_party: dict[int, list] = {party_id: [] for party_id in party_ids}
-    for row in rows:
+    for row in _accepted_progress_updates(party_ids, as_of):
         by_party.setdefault(row.updated_party_id, []).append(row)
     return by_party
 
