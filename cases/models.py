@@ -263,6 +263,9 @@ class Recommendation(BaseModel):
 
     class Meta:
         ordering = ["party__name", "deadline", "pk"]
+        # By deadline: the earliest overdue recommendations (the attention list) read in order
+        # and stopped at the few shown, not sorted out of every open one.
+        indexes = [models.Index(fields=["deadline", "id"], name="recommendation_by_deadline")]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
 

@@ -4,6 +4,10 @@ tests/portfolio/test_dashboard.py): the CAP cases with their milestone, progress
 figures as subquery annotations, then one query for the workplan version in force
 (``Workplan.objects.in_force``), one for its activities, and the budget figures
 (``budgets.selectors``).
+
+The page shows ``PAGE_SIZE`` rows at a time (issue 15.1: the work of a page does not grow with the
+portfolio): the rows, their budget figures and the Party charts are those of the page; the
+activities by status count every CAP case the filters keep.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from workplans.choices import ActivityStatus, WorkplanStatus
 from workplans.models import Activity, Milestone, ProgressUpdate, Workplan
 
 NOT_COUNTED = (ActivityStatus.CANCELLED,)
+PAGE_SIZE = 25  # CAP cases per page of the dashboard (the export has them all)
 
 
 @dataclass
@@ -168,19 +173,22 @@ def budget_absorption_by_party(*, user, cap_case_ids, as_of: datetime.date) -> d
     return {party.pk: figures for party, figures in summary.parties}
 
 
-def portfolio(user, *, cap_cases=None, today: datetime.date | None = None) -> Portfolio:
+def portfolio(user, *, cap_cases=None, shown=None, today: datetime.date | None = None) -> Portfolio:
     """The dashboard rows for ``cap_cases`` (a queryset from :func:`portfolio_queryset`, filtered
-    by the caller; all the user may see by default), and the portfolio's activities by status."""
+    by the caller; all the user may see by default), and the portfolio's activities by status.
+    ``shown``: the CAP cases of ``cap_cases`` that get a row (a page of them); the activities by
+    status still count every one of ``cap_cases``."""
     today = today or timezone.localdate()
     if cap_cases is None:
         cap_cases = portfolio_queryset(user, today)
-    cases = list(cap_cases)
+    cases = list(cap_cases if shown is None else shown)
     ids = [c.pk for c in cases]
+    counted = ids if shown is None else cap_cases.values("pk")
     # The version in force today (``Workplan.objects.in_force``, as for the budget figures and
     # the SC report): its number and status on the row, its activities counted.
     plans = {
         cap_case_id: (pk, version, status)
-        for cap_case_id, pk, version, status in Workplan.objects.filter(cap_case_id__in=ids)
+        for cap_case_id, pk, version, status in Workplan.objects.filter(cap_case_id__in=counted)
         .in_force(today)
         .values_list("cap_case_id", "pk", "version", "status")
     }

@@ -15,6 +15,7 @@ from django.views import generic
 
 from cap_portal import exports
 from cap_portal.access import Action, party_ids_held, sees_portfolio_dashboard
+from cap_portal.pagination import CountCachedPaginator
 from cap_portal.views import ObjectListView, RestrictedViewMixin, message_validation_error
 from cases.filtersets import BootstrapFilterSet, CapCaseFilterSet, party_filter
 from cases.models import CapCase
@@ -50,27 +51,38 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_portfolio(self):
+    def get_portfolio(self, *, paginate: bool = False):
+        """The dashboard of the CAP cases the filters keep: a page of their rows (``paginate``,
+        ``self.page_obj``), or all of them (the export)."""
         today = timezone.localdate()
         self.filterset = CapCaseFilterSet(
             self.request.GET or None,
             queryset=dashboard.portfolio_queryset(self.request.user, today),
             request=self.request,
         )
-        return dashboard.portfolio(self.request.user, cap_cases=self.filterset.qs, today=today)
+        cap_cases, shown = self.filterset.qs, None
+        if paginate:
+            paginator = CountCachedPaginator(cap_cases, dashboard.PAGE_SIZE)
+            self.page_obj = paginator.get_page(self.request.GET.get("page"))
+            shown = self.page_obj.object_list
+        return dashboard.portfolio(self.request.user, cap_cases=cap_cases, shown=shown, today=today)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if self.sees_portfolio:
-            portfolio = self.get_portfolio()
+            portfolio = self.get_portfolio(paginate=True)
             query = self.request.GET.copy()
             query.pop("export", None)
+            query.pop("page", None)
             context.update(
                 portfolio=portfolio,
                 filter=self.filterset,
                 filters_active=any(query.values()),
                 export_querystring=query.urlencode(),
+                querystring=query.urlencode(),
+                page_obj=self.page_obj,
+                is_paginated=self.page_obj.has_other_pages(),
                 chart_data=portfolio.chart_data,
             )
             shown = attention(user)

@@ -55,6 +55,11 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Activities no longer under way: not due an update, not open work (a small share of a mature
+# portfolio's activities are not among them; an index keeps those apart, ``Activity.Meta``).
+FINISHED_ACTIVITY_STATUSES = (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
+
+
 class ReviewStatus(models.TextChoices):
     """The Secretariat's review of what a Party reports (progress updates, deliverables)."""
 

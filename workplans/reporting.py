@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from cap_portal.access import MA_ROLES, SA_ROLES, party_ids_held
 
-from .choices import SA_REPORTED_ENTITIES, ActivityStatus, ReviewStatus, WorkplanStatus
+from .choices import FINISHED_ACTIVITY_STATUSES, SA_REPORTED_ENTITIES, ReviewStatus, WorkplanStatus
 from .models import ProgressUpdate, Workplan
 
 # An activity under way with no progress reported for this long is due an update.
@@ -76,7 +76,7 @@ def activities_due_an_update(queryset, today: datetime.date):
     )
     return (
         queryset.filter(workplan__status=WorkplanStatus.APPROVED)
-        .exclude(status__in=[ActivityStatus.COMPLETED, ActivityStatus.CANCELLED])
+        .exclude(status__in=FINISHED_ACTIVITY_STATUSES)
         .exclude(planned_start__gt=today)
         .exclude(Exists(reported.filter(period_end__gte=today - UPDATE_INTERVAL)))
         .annotate(

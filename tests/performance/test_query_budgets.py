@@ -107,8 +107,9 @@ UI_BUDGETS = {
 
 # The portfolio dashboard (the Secretariat's home page), for 1 and for 50 CAP cases: the attention
 # list is one query per kind (rows shown and their count), the case manager's to-do one per kind
-# of review (its count serves the navigation).
-DASHBOARD_BUDGET = 25
+# of review (its count serves the navigation); the CAP cases are counted for the page numbers
+# (a page of ``portfolio.dashboard.PAGE_SIZE`` rows, issue 15.1).
+DASHBOARD_BUDGET = 26
 
 # Pages that list rows without being an ObjectListView, by URL name: (budget, row builder). Not
 # found by walking the URL configuration: a new page of this kind is added here by hand.

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 
 from cap_portal.access import forget_user_roles
 from parties.models import Party
+from portfolio import dashboard
 from portfolio.attention import Kind, needs_attention
 from portfolio.dashboard import portfolio
 from tests.factories import new_party
@@ -69,6 +71,56 @@ def test_dashboard_row_figures(world):
     assert (row.activities_completed, row.activities_total, row.percent_complete) == (1, 2, 50)
     assert row.milestones_overdue == 1
     assert row.absorption is None and row.current_end is None
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_page_of_cap_cases(world, client, monkeypatch):
+    """A page of ``PAGE_SIZE`` rows (issue 15.1: the page's work does not grow with the
+    portfolio): the rows and the Party charts are the page's, the count in the heading and the
+    activities by status are every CAP case's, the export has every row."""
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 2)
+    _case_with_plan(world.own)
+    for _ in range(2):
+        _case_with_plan(new_party())
+    client.force_login(world.users["case_manager"])
+    first = client.get(reverse("home"))
+    assert len(first.context["portfolio"].rows) == 2
+    assert first.context["page_obj"].paginator.count == 3 and first.context["is_paginated"]
+    page = first.content.decode()
+    assert len(re.findall(r'<tr data-party="', page)) == 2
+    assert "Page 1 of 2" in page and "page=2" in page
+    # Every CAP case's activities (one completed and one ongoing per plan), not the page's only.
+    assert sorted(first.context["chart_data"]["activities"]["values"]) == [3, 3]
+    assert len(first.context["chart_data"]["agreements"]) <= 2
+    second = client.get(reverse("home"), {"page": 2})
+    assert len(second.context["portfolio"].rows) == 1
+    shown = {r.party.pk for r in first.context["portfolio"].rows} | {
+        r.party.pk for r in second.context["portfolio"].rows
+    }
+    assert len(shown) == 3  # no row twice, none left out
+    export = client.get(reverse("home"), {"export": "csv"})
+    assert len(list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))) == 1 + 3
+
+
+@pytest.mark.django_db
+def test_the_budget_figures_are_read_for_the_rows_shown(world, client, monkeypatch):
+    """The budget figures (sums over every expenditure line) are asked for the page's CAP cases
+    only, not the whole portfolio's."""
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 1)
+    _case_with_plan(world.own)
+    _case_with_plan(new_party())
+    asked = []
+    original = dashboard.budget_absorption_by_party
+
+    def spy(**kwargs):
+        asked.append(list(kwargs["cap_case_ids"]))
+        return original(**kwargs)
+
+    monkeypatch.setattr(dashboard, "budget_absorption_by_party", spy)
+    client.force_login(world.users["case_manager"])
+    response = client.get(reverse("home"))
+    (row,) = response.context["portfolio"].rows
+    assert asked == [[row.cap_case.pk]]
 
 
 @pytest.mark.django_db
