@@ -12,6 +12,9 @@ pauses it. The goal's ratio is against the second (the same WeasyPrint work unde
 collector setting, so that the ratio measures what the pipeline adds); the ratio to the plain
 call is printed beside it.
 
+The snapshot is taken as the worker takes it (``reports.services.render_snapshot``: the collector
+paused while composing).
+
 The DOCX export, which the worker also writes, is timed apart and left out of the ratio. The
 benchmark report and its sections are deleted afterwards.
 
@@ -51,8 +54,7 @@ def child_pipeline(parties: int, html_path: str) -> dict:
     from cases.models import CapCase
     from reports.documents import render_docx, render_html, render_pdf
     from reports.models import Report
-    from reports.services import report_sections_sync
-    from reports.snapshot import build_snapshot
+    from reports.services import render_snapshot, report_sections_sync
 
     user = common.bench_user()
     party_ids = list(
@@ -77,7 +79,7 @@ def child_pipeline(parties: int, html_path: str) -> dict:
         compose_on_create = time.perf_counter() - start
         times = {}
         start = time.perf_counter()
-        snapshot = build_snapshot(report)
+        snapshot = render_snapshot(report)  # as report_render_run takes it
         times["snapshot"] = time.perf_counter() - start
         start = time.perf_counter()
         html = render_html(snapshot)

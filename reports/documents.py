@@ -9,6 +9,7 @@ with the same footer (document symbol and page number).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import io
@@ -149,25 +150,35 @@ def render_html(snapshot: dict, *, preview: bool = False, extra: dict | None = N
         return render_to_string("reports/document.html", context)
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """The PDF of the HTML and its page count.
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused for the block, then left as it was.
 
-    The cyclic garbage collector is paused while WeasyPrint works: its layout allocates millions
-    of small objects that live until the PDF is written, and the collector walked them again and
-    again (a quarter of the PDF's time at 50 Parties, 283 pages; docs/performance.md). Reference
+    For the worker's stages that allocate many objects that live until the stage ends (WeasyPrint's
+    layout, the snapshot's model instances): the collector walked them again and again. Reference
     counting still frees what is dropped; the cycles left are collected once the collector runs
     again (the worker also collects after each job)."""
-    from weasyprint import HTML
-
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-        pages = len(document.pages)
-        return document.write_pdf(), pages
+        yield
     finally:
         if was_enabled:
             gc.enable()
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF of the HTML and its page count.
+
+    The cyclic garbage collector is paused while WeasyPrint works (:func:`collector_paused`): its
+    layout allocates millions of small objects that live until the PDF is written (the collector
+    took a quarter of the PDF's time at 50 Parties, 283 pages; docs/performance.md)."""
+    from weasyprint import HTML
+
+    with collector_paused():
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        pages = len(document.pages)
+        return document.write_pdf(), pages
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
