@@ -33,7 +33,7 @@ from django.db.models.functions import Round
 from django.utils import timezone
 
 from parties.models import Donor, Party
-from workplans.choices import ActivityStatus
+from workplans.choices import FINISHED_ACTIVITY_STATUSES
 from workplans.models import Activity, Workplan
 
 from .models import (
@@ -56,7 +56,6 @@ PERCENT = Decimal("0.1")
 # Montreal Protocol Multilateral Fund rules (the delay flags).
 NO_FUNDS_MONTHS = 18
 UNFINISHED_MONTHS = 12
-FINISHED_ACTIVITY = (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
 
 
 def absorption_rate(spent: Decimal | None, base: Decimal | None) -> Decimal | None:
@@ -352,7 +351,7 @@ def delay_flags(instruments, *, as_of=None) -> dict[int, Delays]:
     workplan_ids = Workplan.objects.in_force_ids({i.cap_case_id for i in instruments}, as_of=as_of)
     unfinished_cases = set(
         Activity.objects.filter(workplan_id__in=list(workplan_ids.values()))
-        .exclude(status__in=FINISHED_ACTIVITY)
+        .exclude(status__in=FINISHED_ACTIVITY_STATUSES)
         .values_list("workplan__cap_case_id", flat=True)
     )
     flags: dict[int, Delays] = {}

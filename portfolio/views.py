@@ -75,12 +75,13 @@ class HomeView(LoginRequiredMixin, generic.TemplateView):
             query = self.request.GET.copy()
             query.pop("export", None)
             query.pop("page", None)
+            querystring = query.urlencode()  # the filters, for the export and the page links
             context.update(
                 portfolio=portfolio,
                 filter=self.filterset,
                 filters_active=any(query.values()),
-                export_querystring=query.urlencode(),
-                querystring=query.urlencode(),
+                export_querystring=querystring,
+                querystring=querystring,
                 page_obj=self.page_obj,
                 is_paginated=self.page_obj.has_other_pages(),
                 chart_data=portfolio.chart_data,

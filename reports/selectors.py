@@ -35,7 +35,7 @@ from budgets.selectors import report_budget_figures
 from cases.choices import PENDING_RECOMMENDATION_STATUSES
 from cases.models import CapCase, ComplianceCase, ProgressRating, Recommendation, TechnicalMission
 from cases.selectors import accepted_results as cases_accepted_results
-from workplans.choices import ActivityStatus, ReviewStatus, WorkplanAction
+from workplans.choices import FINISHED_ACTIVITY_STATUSES, ActivityStatus, ReviewStatus, WorkplanAction
 from workplans.models import (
     Activity,
     CorrectiveAction,
@@ -222,10 +222,11 @@ def late_activities(party_ids, as_of: datetime.date, activities: list | None = N
     if activities is None:
         activities = activities_in_force(party_ids, as_of)
     day = _day(as_of)
-    finished = {ActivityStatus.COMPLETED, ActivityStatus.CANCELLED}
     late: dict[int, list] = {party_id: [] for party_id in party_ids}
     for a in activities:
-        if a.status == ActivityStatus.DELAYED or (a.planned_end < day and a.status not in finished):
+        if a.status == ActivityStatus.DELAYED or (
+            a.planned_end < day and a.status not in FINISHED_ACTIVITY_STATUSES
+        ):
             late.setdefault(a.party_id, []).append(a)
     return {party_id: sorted(rows, key=lambda a: (a.planned_end, a.code)) for party_id, rows in late.items()}
 

@@ -55,8 +55,8 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Activities no longer under way: not due an update, not open work (a small share of a mature
-# portfolio's activities are not among them; an index keeps those apart, ``Activity.Meta``).
+# Activities no longer under way: not due an update, not late, not open work (a small share of a
+# mature portfolio's activities are not among them; an index keeps those apart, ``Activity.Meta``).
 FINISHED_ACTIVITY_STATUSES = (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
 
 
