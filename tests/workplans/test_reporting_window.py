@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from budgets.services import no_cost_extension_grant
+from parties.models import RoleAssignment
 from portfolio.attention import Kind, needs_attention
 from portfolio.reminders import due_items
 from tests.budgets.factories import make_instrument
@@ -193,6 +194,9 @@ def test_a_returned_update_does_not_count_as_reported(world, togo):
 
 
 def test_my_work_uses_the_same_rule(world, togo, client):
+    # The page is viewed on TODAY, a fixed day: the focal point's role (given "today", the
+    # clock's day) must have started by then, whatever day the suite runs.
+    RoleAssignment.objects.filter(user=world.users["ma_focal_point"]).update(starts_on=D(2022, 1, 1))
     client.force_login(world.users["ma_focal_point"])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
