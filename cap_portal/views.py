@@ -21,6 +21,7 @@ from cap_portal import exports, services
 from cap_portal.access import Action, holds_role
 from cap_portal.pagination import CountCachedPaginator
 from cap_portal.workflow import transition_take, workflow_for
+from parties.names import in_readers_order
 
 
 def safe_next(request, fallback: str, field: str = "next") -> str:
@@ -80,7 +81,9 @@ class ObjectListView(RestrictedViewMixin, FilterView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        return queryset.for_table() if hasattr(queryset, "for_table") else queryset
+        queryset = queryset.for_table() if hasattr(queryset, "for_table") else queryset
+        # Rows that follow their Party follow it in the reader's language ("Allemagne" under A).
+        return in_readers_order(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

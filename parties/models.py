@@ -89,6 +89,13 @@ class Party(BaseModel):
     class Meta:
         # The English name; lists a reader sees use ``order_by_localized_name()``.
         ordering = ["name"]
+        # The name each language sorts by (``names.localized_sort_name``): a list of rows ordered
+        # by their Party in the reader's language (50,000 recommendations) reads its first page
+        # from the Parties in that order instead of sorting every row.
+        indexes = [
+            models.Index(names.localized_sort_name(language=language), name=f"party_sort_name_{language}")
+            for language in names.NAME_LANGUAGES
+        ]
         verbose_name = _("Party")
         verbose_name_plural = _("Parties")
 

@@ -8,8 +8,9 @@ reports' ``named()`` read it.
 
 import re
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Collate, NullIf
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Func, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 # The UN writes "the" before these English names inside a sentence: names built on one of
@@ -21,6 +22,9 @@ _THE_WORDS = frozenset(
 _THE_NAMES = frozenset(
     {"Bahamas", "Comoros", "Congo", "Gambia", "Maldives", "Netherlands", "Niger", "Philippines", "Sudan"}
 )
+
+# The languages the Parties are named in, and the ICU collation each sorts by.
+NAME_LANGUAGES = {"en": "en-x-icu", "fr": "fr-x-icu", "es": "es-x-icu"}
 
 # "of" + the French or Spanish article, by article.
 _FRENCH_OF = {"": "de ", "le": "du ", "la": "de la ", "l'": "de l'", "les": "des "}
@@ -55,26 +59,88 @@ def localized_name(party, language: str | None = None) -> str:
     return party.name
 
 
-class _InLanguageOrder(Collate):
+class InLanguageOrder(Func):
     """A name compared as the language sorts it: PostgreSQL's ICU collation of the language
     ("Égypte" among the E's in French, not after "Zimbabwe" as the database's C collation puts
     it; "Côte d'Ivoire" before "Cuba"). SQLite (the embedded default) has no such collation and
-    compares code points."""
+    compares code points.
+
+    Django's ``Collate`` with that exception; not a subclass of it, because an index on a
+    ``Collate`` expression takes it for its own column collation and accepts no subclass."""
+
+    template = "%(expressions)s COLLATE %(collation)s"
+    allowed_default = False
+
+    def __init__(self, expression, collation: str):
+        if collation not in NAME_LANGUAGES.values():
+            raise ValueError(f"Not a collation of the Parties' names: {collation!r}.")
+        self.collation = collation
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context.setdefault("collation", connection.ops.quote_name(self.collation))
+        return super().as_sql(compiler, connection, **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return compiler.compile(self.get_source_expressions()[0])
 
 
-def localized_name_order(path: str = "", language: str | None = None):
-    """The expression to order Parties (``path`` leads to the Party from another model, e.g.
-    ``"party"`` or ``"cap_case__party"``) by their name in ``language`` (the active one by
-    default): :func:`localized_name` in SQL, the English name where the language's is blank."""
+def localized_sort_name(path: str = "", language: str | None = None) -> InLanguageOrder:
+    """A Party's name in ``language`` (the active one by default) as the language compares it:
+    :func:`localized_name` in SQL (the English name where the language's is blank) in the
+    language's collation. ``path`` leads to the Party from another model (``"party"``,
+    ``"cap_case__party"``). The Party model indexes it for each language (``Party.Meta.indexes``),
+    so that a list ordered by it reads its first page without sorting every row."""
     language = active_language(language)
+    language = language if language in NAME_LANGUAGES else "en"
     prefix = f"{path}__" if path else ""
     name = F(f"{prefix}name")
-    if language in ("fr", "es"):
+    if language != "en":
         name = Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), name)
-    return _InLanguageOrder(name, f"{language if language in ('fr', 'es') else 'en'}-x-icu").asc()
+    return InLanguageOrder(name, NAME_LANGUAGES[language])
+
+
+def localized_name_order(path: str = "", language: str | None = None, descending: bool = False):
+    """The expression to order Parties (``path`` leads to the Party from another model, e.g.
+    ``"party"`` or ``"cap_case__party"``) by their name in ``language``: :func:`localized_sort_name`."""
+    name = localized_sort_name(path, language)
+    return name.desc() if descending else name.asc()
+
+
+def _party_path(model, path: str) -> bool:
+    """Whether the relation ``path`` ("party", "cap_case__party"…) leads from ``model`` to a Party."""
+    from parties.models import Party
+
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not (field.many_to_one or field.one_to_one):
+            return False
+        model = field.related_model
+    return model is Party
+
+
+def in_readers_order(queryset, language: str | None = None):
+    """``queryset`` with the Party names its ordering sorts by (its own ``order_by`` or its
+    model's ``Meta.ordering``: ``party__name``, ``cap_case__party__name``…) compared as
+    :func:`localized_name_order` compares them, in ``language`` (the active one by default): the
+    rows of a list a reader sees follow their Party in the reader's order, as the Party list
+    does. The model's ordering is left to the API, whose cursors are keyed on it."""
+    query = queryset.query
+    ordering = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ())
+    replaced, changed = [], False
+    for item in ordering:
+        if isinstance(item, str):
+            path = item.removeprefix("-")
+            if path.endswith("__name") and _party_path(queryset.model, path.removesuffix("__name")):
+                descending = item.startswith("-")
+                replaced.append(localized_name_order(path.removesuffix("__name"), language, descending))
+                changed = True
+                continue
+        replaced.append(item)
+    return queryset.order_by(*replaced) if changed else queryset
 
 
 def of_name(party, language: str | None = None) -> str:

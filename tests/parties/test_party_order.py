@@ -3,15 +3,21 @@ reader finds "Allemagne" under A and "Guinée" before "Tchad", on the Party list
 filter's choices and in the dashboard's rows; one helper orders them all
 (``Party.objects.order_by_localized_name()``, ``parties.names.localized_name_order``)."""
 
+import datetime
 import re
+from operator import attrgetter
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from cases.filtersets import CapCaseFilterSet
-from cases.models import CapCase
+from cases.models import CapCase, ComplianceCase, Result
 from parties.models import Party
+from parties.names import in_readers_order
+from tests.budgets.factories import make_instrument
+from tests.cases.factories import ComplianceCaseFactory
+from tests.workplans.factories import cap_case_for, make_recommendation, make_workplan
 
 # code: (English, French, Spanish). Togo and Nigeria come from the world (English name only).
 NAMES = {
@@ -92,3 +98,54 @@ def test_the_dashboard_rows_and_party_filter_follow_the_readers_language(parties
     select = re.search(r'<select name="party"[^>]*>(.*?)</select>', page, re.S)
     assert "data-searchable" in select.group(0)
     assert re.findall(r'<option value="([A-Z]{2})"', select.group(1)) == ORDER["fr"]
+
+
+# The UI lists whose rows are ordered by their Party (the model's ordering starts with the Party's
+# name): how to make a row for a Party, and the path from a row to its Party.
+PARTY_LISTS = {
+    "cases:capcase_list": (lambda party: cap_case_for(party), "party"),
+    "cases:compliancecase_list": (lambda party: ComplianceCaseFactory(party=party), "party"),
+    "cases:recommendation_list": (lambda party: make_recommendation(party), "party"),
+    "cases:result_list": (
+        lambda party: Result.objects.create(
+            cap_case=cap_case_for(party), title="Quota accepted", achieved_on=datetime.date(2024, 7, 19)
+        ),
+        "cap_case.party",
+    ),
+    "workplans:workplan_list": (lambda party: make_workplan(party), "cap_case.party"),
+    "budgets:instrument_list": (lambda party: make_instrument(party), "cap_case.party"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("url_name", PARTY_LISTS)
+def test_the_lists_ordered_by_party_are_in_the_readers_order(parties, client, url_name, language):
+    """A list whose rows follow their Party (CAP cases, compliance cases, recommendations,
+    results, workplans, agreements) is in the reader's order, as the Party list is: a French
+    reader finds Germany's rows under A ("Allemagne"), before Côte d'Ivoire's. The export keeps
+    the page's order."""
+    make, path = PARTY_LISTS[url_name]
+    for code in ("TG", "GN", "DE", "TD", "CI"):
+        make(Party.objects.get(code=code))
+    client.force_login(parties.users["case_manager"])
+    response = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    rows = list(response.context["object_list"])
+    shown = list(dict.fromkeys(str(attrgetter(path)(row).code) for row in rows))
+    assert shown == [code for code in ORDER[language] if code in shown]
+    assert set(shown) == {"TG", "GN", "DE", "TD", "CI"}
+
+
+def test_only_the_party_names_of_an_ordering_are_replaced(parties):
+    """``-party__name`` becomes the reader's name, descending; another relation's name
+    (``mechanism__name``) and the other keys stay as they are."""
+    for code in ("TG", "GN", "DE", "TD", "CI"):
+        ComplianceCaseFactory(party=Party.objects.get(code=code))
+    queryset = ComplianceCase.objects.order_by("-party__name", "mechanism__name", "species")
+    with translation.override("fr"):
+        ordered = in_readers_order(queryset)
+        order_by = ordered.query.order_by
+        assert order_by[1:] == ("mechanism__name", "species")
+        assert order_by[0].descending
+        assert [str(case.party.code) for case in ordered] == ["TG", "TD", "GN", "CI", "DE"]
+    assert in_readers_order(ComplianceCase.objects.order_by("species")).query.order_by == ("species",)
