@@ -101,6 +101,14 @@ def report_as_of(report, as_of: datetime.date | None = None) -> ReportDate:
     return ReportDate(day, recorded_by=max(end_of_day, created) if created else end_of_day)
 
 
+def report_parties(report) -> list:
+    """The report's Parties in the order of its language (``Party.objects.order_by_localized_name``,
+    the portal's one order of Parties): its Party sections, the Parties on its cover and the rows
+    of its annex tables follow it. A French report puts "Égypte" after "Allemagne", an English
+    one "Chad" before "Egypt"."""
+    return list(report.parties.order_by_localized_name(report.language))
+
+
 def _day(as_of) -> datetime.date:
     """A plain date (for the database and for the other apps' selectors)."""
     return datetime.date(as_of.year, as_of.month, as_of.day)

@@ -66,7 +66,7 @@ def report_sections_sync(*, report: Report, user) -> None:
     every section the case manager has not edited. Edited text is never touched. A new section's
     narrative is carried forward from the same section of the previous report."""
     with translation.override(report.language), acting_user(user):
-        parties = sorted(report.parties.all(), key=lambda party: party.name)
+        parties = selectors.report_parties(report)
         existing = {(s.kind, s.party_id): s for s in report.sections.all()}
         wanted: list[tuple[str, object]] = []
         for layout in LAYOUT:
@@ -117,7 +117,7 @@ def section_default(section: ReportSection) -> str:
     """The text the composer gives the section now (from the data as the report freezes it)."""
     report = section.report
     with translation.override(report.language):
-        parties = sorted(report.parties.all(), key=lambda party: party.name)
+        parties = selectors.report_parties(report)
         context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         if section.party_id:
             context = context.for_party(section.party)

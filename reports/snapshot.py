@@ -69,7 +69,7 @@ def default_title() -> str:
 def build_snapshot(report) -> dict:
     """Compose the whole report from its sections and the data as of its as-of date."""
     with translation.override(report.language):
-        parties = sorted(report.parties.all(), key=lambda party: party.localized_name)
+        parties = selectors.report_parties(report)
         # The as-of date carries the moment the data is taken: figures frozen (reports.selectors).
         context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
         sections = []

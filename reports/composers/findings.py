@@ -625,11 +625,11 @@ def compose_finance(context: ComposeContext) -> Composition:
                 }
             )
             figures["received"] = str(received)
-        names_by_id = _party_names(context)
-        waiting = [
-            names_by_id[row["party_id"]]
-            for row in budget["parties"]
-            if not row["received"] and row["party_id"] in names_by_id
+        rows = {row["party_id"]: row for row in budget["parties"]}
+        waiting = [  # in the report's order of Parties (selectors.report_parties)
+            party.localized_name
+            for party in context.parties
+            if party.pk in rows and not rows[party.pk]["received"]
         ]
         if waiting:
             parts.append(
@@ -650,12 +650,13 @@ def compose_absorption(context: ComposeContext) -> Composition:
         gettext("The beneficiary Parties had spent %(rate)s%% of the funds received as of %(date)s.")
         % {"rate": amount(rate, 1), "date": format_date(context.as_of)}
     ]
-    names_by_id = _party_names(context)
+    rows = {row["party_id"]: row for row in budget["parties"]}
     per_party, figures_by_party = [], {}
-    for row in sorted(budget["parties"], key=lambda r: names_by_id.get(r["party_id"], "")):
-        name = names_by_id.get(row["party_id"])
-        if name is None or row["absorption"] is None:
+    for party in context.parties:  # the report's order of Parties (selectors.report_parties)
+        row = rows.get(party.pk)
+        if row is None or row["absorption"] is None:
             continue
+        name = party.localized_name
         per_party.append(f"{name} {amount(row['absorption'], 1)}%")
         figures_by_party[name] = str(row["absorption"])
     if per_party:
