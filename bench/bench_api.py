@@ -3,7 +3,11 @@ through Django's test Client, in-process (the whole request: middleware, session
 permissions, the count and page queries, DRF serialisation, JSON rendering), against fetching the
 same 50 rows with one raw SQL query through psycopg and serialising them with ``json`` (goal ≤ 3×).
 The two are measured interleaved (API, raw, API, raw …) in ``ROUNDS`` rounds of ``--repeat`` each;
-the figure is the median of the rounds' ratios of medians, with their spread.
+the figure is the median of the rounds' ratios of medians, with their spread. Interleaved with
+them, and printed beside them (not a goal): the load benchmark's yardstick for the same list
+(``bench/views.py``: the same authentication and roles, the page's SQL compiled once and run raw,
+``JsonResponse``) through the same client, i.e. what Django's request cycle costs any view that
+serves these rows: the floor under the API's ratio on this machine.
 
 Deep pages (``deep_pages``): the page of 50 that starts at row 50,000 (page 1,001; the last page of
 a shorter list) against page 1, medians of ``--deep-repeat`` requests each, interleaved (goal:
@@ -133,19 +137,20 @@ def ui_page_at(client, url: str, offset: int) -> tuple[str, int]:
     return f"{url}?page={number}", (number - 1) * 50
 
 
-def interleaved(first, deep, repeat: int, warmup: int = 3) -> tuple[list[float], list[float]]:
-    """``repeat`` timings of each of two requests, taken in turn (A B A B …)."""
+def interleaved(*calls, repeat: int, warmup: int = 3) -> tuple[list[float], ...]:
+    """``repeat`` timings of each of the calls, taken in turn (A B A B …, or A B C A B C …)."""
     import time
 
     for _ in range(warmup):
-        first(), deep()
-    a, b = [], []
+        for fn in calls:
+            fn()
+    timings = tuple([] for _ in calls)
     for _ in range(repeat):
-        for fn, samples in ((first, a), (deep, b)):
+        for fn, samples in zip(calls, timings, strict=True):
             start = time.perf_counter()
             fn()
             samples.append(time.perf_counter() - start)
-    return a, b
+    return timings
 
 
 def deep_pages(client, repeat: int = 20) -> dict:
@@ -161,7 +166,7 @@ def deep_pages(client, repeat: int = 20) -> dict:
             response = client.get(address)
             assert response.status_code == 200, (address, response.status_code)
         first, deep = interleaved(
-            lambda url=url: client.get(url).content, lambda d=deep_url: client.get(d).content, repeat
+            lambda url=url: client.get(url).content, lambda d=deep_url: client.get(d).content, repeat=repeat
         )
         ratio = round(common.median_ms(deep) / common.median_ms(first), 2)
         met = ratio <= DEEP_GOAL
@@ -223,18 +228,27 @@ def main(repeat: int = 30, deep_repeat: int = 20, only: tuple = ("api_list", "de
         assert len(json.loads(raw_fetch(raw, sql))["results"]) == 50
         # Interleaved (API, raw, API, raw …), in ROUNDS rounds: the ratio of each round's medians,
         # and the median of those ratios with their spread.
-        api, baseline, ratios = [], [], []
+        yardstick_url = f"/bench/yardstick/{url.rstrip('/').rsplit('/', 1)[-1]}/"
+        assert client.get(yardstick_url).status_code == 200, yardstick_url
+        api, baseline, yardstick, ratios, floors = [], [], [], [], []
         for _ in range(ROUNDS):
-            a, b = interleaved(
-                lambda url=url: client.get(url).content, lambda sql=sql: raw_fetch(raw, sql), repeat
+            a, b, y = interleaved(
+                lambda url=url: client.get(url).content,
+                lambda sql=sql: raw_fetch(raw, sql),
+                lambda y=yardstick_url: client.get(y).content,
+                repeat=repeat,
             )
             api += a
             baseline += b
+            yardstick += y
             ratios.append(common.median_ms(a) / common.median_ms(b))
+            floors.append(common.median_ms(y) / common.median_ms(b))
         ratio = statistics.median(ratios)
         results[url] = {
             "api_median_ms": common.median_ms(api),
             "raw_sql_json_median_ms": common.median_ms(baseline),
+            "yardstick_median_ms": common.median_ms(yardstick),
+            "yardstick_ratio": round(statistics.median(floors), 2),
             "queries": queries,
             "ratio": round(ratio, 2),
             "rounds_ratios": [round(r, 2) for r in ratios],
@@ -247,7 +261,8 @@ def main(repeat: int = 30, deep_repeat: int = 20, only: tuple = ("api_list", "de
             f"{url}: API page of 50 {common.median_ms(api)} ms median ({queries} "
             f"queries), raw SQL + json {common.median_ms(baseline)} ms, interleaved; "
             + common.ratio_line("ratio", ratio, f"<= {GOAL}", ratio <= GOAL)
-            + f" (rounds {', '.join(f'{r:.2f}' for r in ratios)})"
+            + f" (rounds {', '.join(f'{r:.2f}' for r in ratios)}); yardstick (same authentication, "
+            f"raw SQL) {common.median_ms(yardstick)} ms, {statistics.median(floors):.2f}× raw"
         )
     raw.close()
     lists = {url: entry for url, entry in results.items() if url.startswith("/")}

@@ -9,13 +9,15 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import matplotlib.text
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
 from budgets.selectors import absorption_rate
-from reports.charts import absorption_rows, chart_titles, render_charts
+from reports.charts import RC, WIDTH, absorption_figure, absorption_rows, chart_titles, render_charts
 from reports.documents import annex_groups, render_docx, render_html, render_pdf
 from reports.models import ReportVersion
 from reports.snapshot import build_snapshot
@@ -262,6 +264,27 @@ def test_every_chart_carries_its_title(world, funded):
     text = pdf_text(render_pdf(render_html(snapshot))[0])
     for title in titles.values():
         assert title in text
+
+
+def test_every_chart_is_the_text_width_with_its_labels_inside(world, funded):
+    """A chart is saved at its designed size, the text width (``WIDTH`` inches: 72 points each),
+    not cropped to a measured bounding box; its title, Party names, value labels and legend all
+    lie inside it (the constrained layout fits them)."""
+    snapshot = build_snapshot(make_report([world.own, world.other]))
+    charts = render_charts(snapshot["annex"], "svg")
+    for name, svg in charts.items():
+        view_box = re.search(r'<svg[^>]*viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg)
+        assert view_box, name
+        assert float(view_box[1]) == pytest.approx(WIDTH * 72), name
+    with matplotlib.rc_context(RC):
+        figure = absorption_figure(snapshot["annex"])
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        drawn = figure.get_tightbbox(canvas.get_renderer())  # inches, what was drawn
+    page = figure.bbox_inches
+    assert page.x0 <= drawn.x0 and drawn.x1 <= page.x1
+    assert page.y0 <= drawn.y0 and drawn.y1 <= page.y1
+    assert {"Nigeria", "Togo", "10.0%"} <= {text.get_text() for text in figure.findobj(matplotlib.text.Text)}
 
 
 # --- The DOCX laid out like the PDF ----------------------------------------------------------------
