@@ -16,7 +16,7 @@ from cap_portal.history import history_entries
 from cap_portal.workflow import transition_take, workflow_for
 
 from . import conditional
-from .lean import lean_data, lean_plan_for, lean_queryset
+from .lean import compiled_timestamps, lean_data, lean_plan_for, lean_queryset
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
 from .serializers import PlainTextSerializer
@@ -91,7 +91,8 @@ class BaseModelViewSet(viewsets.ModelViewSet):
         if plan is None:
             page = self.paginate_queryset(queryset)
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        rows = self.paginate_queryset(lean_queryset(plan, queryset))
+        with compiled_timestamps(queryset.db):
+            rows = self.paginate_queryset(lean_queryset(plan, queryset))
         return self.get_paginated_response(lean_data(plan, rows, queryset.db, self.get_serializer_context()))
 
     def has_filter_parameters(self, request) -> bool:
