@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cap_portal import services as generic
 from cap_portal.access import Action
+from cap_portal.db import compiled_timestamps
 from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
 
@@ -419,8 +420,9 @@ def render_snapshot(report: Report) -> dict:
     of thousands of model instances at 50 Parties (13,500 recommendations, 5,400 events) that
     live until the snapshot is made, and the collector walked them again and again (about a
     fifth of the snapshot's time at 50 Parties; docs/performance.md). The few cycles left (model
-    instances and their caches) wait for the collection after the job (``report_render_run``)."""
-    with collector_paused():
+    instances and their caches) wait for the collection after the job (``report_render_run``).
+    Its timestamps are read by psycopg's compiled loader (:func:`cap_portal.db.compiled_timestamps`)."""
+    with collector_paused(), compiled_timestamps(report._state.db or "default"):
         return build_snapshot(report)
 
 

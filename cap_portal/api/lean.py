@@ -27,7 +27,6 @@ while rows are turned into output (:class:`LeanReadError`): a wrong declaration 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -444,32 +443,6 @@ def lean_queryset(plan: Plan, queryset):
                 arrays[column.key] = ArraySubquery(ids)
         rows = rows.annotate(**arrays)
     return rows
-
-
-@contextlib.contextmanager
-def compiled_timestamps(db: str):
-    """The page's timestamps read by psycopg's own loader, compiled in C, on PostgreSQL.
-
-    Django reads every ``timestamp with time zone`` through its own loader, a Python subclass of
-    psycopg's Python one (psycopg's compiled loader cannot be subclassed: Django ticket 36960,
-    psycopg issue 1273), which costs a Python call per value: about a tenth of a list page of 50
-    with two timestamps a row (docs/performance.md). Registering psycopg's loader class on the
-    cursor, a public API, gives its compiled version. Its datetimes are in the connection's time
-    zone (UTC, which Django sets) where Django's carry ``datetime.timezone.utc``: the same instant,
-    and the serializer fields turn both into the same output in the current time zone (the lean
-    path's output is compared with the full path's, ``tests/cap_portal/test_lean_lists.py``)."""
-    connection = connections[db]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    from psycopg.types.datetime import TimestamptzLoader
-
-    def execute(run, sql, params, many, context):
-        context["cursor"].cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        return run(sql, params, many, context)
-
-    with connection.execute_wrapper(execute):
-        yield
 
 
 def _related_ids(column: Column, pks: list, db: str) -> dict:

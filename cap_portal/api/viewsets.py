@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from cap_portal import services
 from cap_portal.access import ACTION_FOR_METHOD, Action
 from cap_portal.concurrency import PreconditionFailed, PreconditionRequired, etag_for, if_match_satisfied
+from cap_portal.db import compiled_timestamps
 from cap_portal.history import history_entries
 from cap_portal.workflow import transition_take, workflow_for
 
 from . import conditional
-from .lean import compiled_timestamps, lean_data, lean_plan_for, lean_queryset
+from .lean import lean_data, lean_plan_for, lean_queryset
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
 from .serializers import PlainTextSerializer

@@ -71,3 +71,34 @@ def test_the_worker_composes_a_draft_with_the_collector_paused(world, collector_
     assert version is not None and version.page_count >= 1
     assert collector_seen == [False]
     assert gc.isenabled()
+
+
+def test_the_render_snapshot_reads_its_timestamps_with_psycopgs_compiled_loader(world, monkeypatch):
+    """The worker's snapshot is composed inside ``cap_portal.db.compiled_timestamps`` (its tens of
+    thousands of timestamps at 50 Parties), and is the snapshot Django's own loader gives."""
+    from django.db import connection
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    assert connection.vendor == "postgresql", "this test checks psycopg's loaders"
+    loaders = []
+
+    def observe(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        loaders.append(context["cursor"].cursor.adapters.get_loader(types["timestamptz"].oid, Format.TEXT))
+        return result
+
+    def spy(report):
+        with connection.execute_wrapper(observe):
+            return build_snapshot(report)
+
+    monkeypatch.setattr(services, "build_snapshot", spy)
+    report = make_report([world.own, world.other], user=world.users["case_manager"])
+
+    snapshot = services.render_snapshot(report)
+
+    assert loaders and {loader.__name__ for loader in loaders} == {"TimestamptzLoader"}
+    assert all(loader.__module__.startswith("psycopg") for loader in loaders)
+    again = build_snapshot(report)  # Django's loader
+    assert snapshot.pop("composed_at") <= again.pop("composed_at")
+    assert snapshot == again
