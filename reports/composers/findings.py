@@ -783,9 +783,10 @@ def compose_cooperation(context: ComposeContext) -> Composition:
         if row.cap_case.party.localized_name not in by_partner[row.name]:
             by_partner[row.name].append(row.cap_case.party.localized_name)
     missions = context.missions()
+    party_names = _party_names(context)
     for mission in missions:
-        if mission.partners and mission.cap_case.party_id in _party_names(context):
-            party = _party_names(context)[mission.cap_case.party_id]
+        if mission.partners and mission.cap_case.party_id in party_names:
+            party = party_names[mission.cap_case.party_id]
             if party not in by_partner[mission.partners]:
                 by_partner[mission.partners].append(party)
     if not by_partner:
