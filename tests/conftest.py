@@ -71,6 +71,33 @@ def postgresql():
         require_service("PostgreSQL", "DATABASE_URL does not point at PostgreSQL")
 
 
+@pytest.fixture
+def timestamp_loaders(postgresql):
+    """A context manager recording, for each query run inside it, its SQL and the loader its
+    cursor reads ``timestamp with time zone`` with (``cap_portal.db.compiled_timestamps``)."""
+    import contextlib
+
+    from django.db import connection
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    oid = types["timestamptz"].oid
+
+    @contextlib.contextmanager
+    def record():
+        seen = []
+
+        def observe(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            seen.append((sql, context["cursor"].cursor.adapters.get_loader(oid, Format.TEXT)))
+            return result
+
+        with connection.execute_wrapper(observe):
+            yield seen
+
+    return record
+
+
 class World:
     """Two Parties — the users' own (Togo) and another (Nigeria) — and a user per role.
 

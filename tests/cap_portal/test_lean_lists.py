@@ -184,26 +184,16 @@ def test_relation_ids_read_after_the_page_where_arrays_are_not_in_sql(portfolio,
 
 
 @pytest.mark.parametrize("basename", sorted(BENCHMARKED))
-def test_the_page_reads_its_timestamps_with_psycopgs_compiled_loader(basename, portfolio, client):
+def test_the_page_reads_its_timestamps_with_psycopgs_compiled_loader(
+    basename, portfolio, client, timestamp_loaders
+):
     """The lean page's query reads ``created`` and ``updated`` with psycopg's own timestamptz
     loader (its compiled version), not Django's Python subclass of it; other queries keep
     Django's. The answer is the full path's (``test_every_list_answers_the_same_on_the_lean_path``)."""
     from django.db.backends.postgresql.psycopg_any import BaseTzLoader
-    from psycopg.postgres import types
-    from psycopg.pq import Format
-
-    assert connection.vendor == "postgresql", "this test checks psycopg's loaders"
-    oid = types["timestamptz"].oid
-    loaders = []
-
-    def observe(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        loader = context["cursor"].cursor.adapters.get_loader(oid, Format.TEXT)
-        loaders.append((sql, loader))
-        return result
 
     client.force_login(portfolio["case_manager"])
-    with connection.execute_wrapper(observe):
+    with timestamp_loaders() as loaders:
         response = client.get(reverse(f"api:{basename}-list"))
     assert response.status_code == 200 and response.json()["results"][0]["created"]
     table = BENCHMARKED[basename]._meta.db_table

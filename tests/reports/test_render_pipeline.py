@@ -73,24 +73,18 @@ def test_the_worker_composes_a_draft_with_the_collector_paused(world, collector_
     assert gc.isenabled()
 
 
-def test_the_render_snapshot_reads_its_timestamps_with_psycopgs_compiled_loader(world, monkeypatch):
+def test_the_render_snapshot_reads_its_timestamps_with_psycopgs_compiled_loader(
+    world, monkeypatch, timestamp_loaders
+):
     """The worker's snapshot is composed inside ``cap_portal.db.compiled_timestamps`` (its tens of
     thousands of timestamps at 50 Parties), and is the snapshot Django's own loader gives."""
-    from django.db import connection
-    from psycopg.postgres import types
-    from psycopg.pq import Format
-
-    assert connection.vendor == "postgresql", "this test checks psycopg's loaders"
     loaders = []
 
-    def observe(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        loaders.append(context["cursor"].cursor.adapters.get_loader(types["timestamptz"].oid, Format.TEXT))
-        return result
-
     def spy(report):
-        with connection.execute_wrapper(observe):
-            return build_snapshot(report)
+        with timestamp_loaders() as seen:
+            snapshot = build_snapshot(report)
+        loaders.extend(loader for _sql, loader in seen)
+        return snapshot
 
     monkeypatch.setattr(services, "build_snapshot", spy)
     report = make_report([world.own, world.other], user=world.users["case_manager"])
