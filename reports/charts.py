@@ -24,7 +24,9 @@ from .composers.base import format_number
 
 matplotlib.use("Agg")  # never a GUI backend in a worker
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 PALETTE = ["#0b5a3c", "#5a9f7c", "#e0a526", "#b8432f", "#8a8a8a", "#3b6ea8", "#7d4e9f"]
@@ -37,6 +39,8 @@ RC = {
     "axes.spines.right": False,
 }
 WIDTH = 6.3  # inches: the text width of an A4 page with 2 cm margins
+GAP = 4.0  # points: between the figure's edge and its outermost text, and between stacked texts
+LABEL_PADDING = 3.0  # points between a bar's end and its value label
 
 
 def chart_titles() -> dict[str, str]:
@@ -53,21 +57,83 @@ def _ticks(value, _position) -> str:
 
 
 def _figure(title: str, rows: int) -> tuple[Figure, object]:
-    # The constrained layout fits the title, labels and legend inside the figure's own size (the
-    # text width), so the figure is saved whole: no "tight" bounding box, which drew every chart
-    # a second time to measure it (a sixth of the charts' time; docs/performance.md).
-    figure = Figure(figsize=(WIDTH, 1.3 + 0.28 * rows), layout="constrained")
-    figure.suptitle(title, fontweight="bold", fontsize=9)
+    # No layout engine: :func:`_fit` places the axes once every text is known (a constrained
+    # layout drew the whole chart once more to measure it: 45% of the charts' time;
+    # docs/performance.md). The figure is saved whole, at the text width.
+    figure = Figure(figsize=(WIDTH, 1.3 + 0.28 * rows))
+    figure.suptitle(title, fontweight="bold", fontsize=9, va="top")
     axes = figure.add_subplot()
     axes.xaxis.set_major_formatter(FuncFormatter(_ticks))
     axes.margins(x=0.12)
     return figure, axes
 
 
+def _fit(figure: Figure, axes, names: list[str], ends: list[float], labels: list[str], legend=None) -> None:
+    """Place the axes so that everything drawn lies inside the figure, without overlaps: the title
+    at the top, the Party names left of the axes, the x axis's numbers and label above the legend
+    at the foot, and each bar's value label (``labels``, at the bar ends ``ends``) right of its bar.
+
+    Measured once from the texts themselves (the renderer's font metrics), before the chart is
+    drawn once; ``tests/reports/test_report_charts_layout.py`` checks that nothing leaves the figure
+    or overlaps, for Party names of every length."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    width, height = figure.bbox.width, figure.bbox.height  # pixels
+    points = figure.dpi / 72
+    gap = GAP * points
+
+    def widths(texts: list[str], size) -> list[float]:
+        probe = Text(text="", fontsize=size)
+        probe.set_figure(figure)
+        measured = []
+        for text in texts:
+            probe.set_text(text)
+            measured.append(probe.get_window_extent(renderer).width)
+        return measured
+
+    def tall(text: str, size) -> float:
+        probe = Text(text=text, fontsize=size)
+        probe.set_figure(figure)
+        return probe.get_window_extent(renderer).height
+
+    (title,) = figure.texts  # the figure's one text of its own: the suptitle
+    title.set_y(1 - gap / height)
+    top = 2 * gap + title.get_window_extent(renderer).height
+    rc = matplotlib.rcParams
+    tick_y = (rc["ytick.major.size"] + rc["ytick.major.pad"]) * points
+    left = gap + max(widths(names, rc["ytick.labelsize"]), default=0.0) + tick_y
+    tick_x = (rc["xtick.major.size"] + rc["xtick.major.pad"]) * points
+    foot = legend.get_window_extent(renderer).y1 if legend is not None else 0.0
+    bottom = foot + gap + axes.xaxis.label.get_window_extent(renderer).height
+    bottom += rc["axes.labelpad"] * points + tall("0123456789", rc["xtick.labelsize"]) + tick_x
+    figure.subplots_adjust(
+        left=left / width, right=1 - gap / width, bottom=bottom / height, top=1 - top / height
+    )
+    # The value labels and the x axis's last numbers (centred on their ticks): the one that
+    # reaches furthest right decides the right margin (the axes shrink by what it overflows,
+    # which moves everything in them left, so one correction suffices).
+    low, high = axes.get_xlim()
+    span = axes.get_position().width * width
+
+    def at(value: float) -> float:
+        return left + (value - low) / (high - low) * span
+
+    label_widths = widths(labels, rc["font.size"])
+    reach = max(
+        at(end) + LABEL_PADDING * points + label_width
+        for end, label_width in zip(ends, label_widths, strict=True)
+    )
+    ticks = [tick for tick in axes.xaxis.get_major_locator()() if low <= tick <= high]
+    numbers = axes.xaxis.get_major_formatter().format_ticks(ticks)
+    for tick, number_width in zip(ticks, widths(numbers, rc["xtick.labelsize"]), strict=True):
+        reach = max(reach, at(tick) + number_width / 2)
+    if reach > width - gap:
+        figure.subplots_adjust(right=1 - (gap + reach - (width - gap)) / width)
+
+
 def _label_bars(axes, bars, names: list[str], labels: list[str]) -> None:
     """Write each bar's value at its end; each label is a group named after its Party in the SVG
     (``<chart>-value-<party slug>``), so the value a Party is shown with can be read back."""
-    for text, name in zip(axes.bar_label(bars, labels=labels, padding=3), names, strict=True):
+    for text, name in zip(axes.bar_label(bars, labels=labels, padding=LABEL_PADDING), names, strict=True):
         text.set_gid(f"value-{slugify(name)}")
 
 
@@ -87,10 +153,12 @@ def _stacked_bars(
         )
         left = [a + b for a, b in zip(left, values, strict=True)]
     # The row's total at the end of its bar: a Party with nothing recorded reads "0".
-    _label_bars(axes, bars, names, [format_number(int(total)) for total in left])
+    labels = [format_number(int(total)) for total in left]
+    _label_bars(axes, bars, names, labels)
     axes.set_xlabel(xlabel)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.legend(ncols=min(len(series), 5), loc="outside lower center", frameon=False)
+    legend = figure.legend(ncols=min(len(series), 5), loc="lower center", frameon=False)
+    _fit(figure, axes, names, left, labels, legend)
     return figure
 
 
@@ -131,12 +199,15 @@ def absorption_figure(annex: dict) -> Figure | None:
         return None
     figure, axes = _figure(chart_titles()["absorption"], len(rows))
     values = [float(rate) for _, rate, _ in rows][::-1]
-    bars = axes.barh([name for name, _, _ in rows][::-1], values, color=PALETTE[0], height=0.6)
-    _label_bars(axes, bars, [name for name, _, _ in rows][::-1], [label for _, _, label in rows][::-1])
+    names = [name for name, _, _ in rows][::-1]
+    labels = [label for _, _, label in rows][::-1]
+    bars = axes.barh(names, values, color=PALETTE[0], height=0.6)
+    _label_bars(axes, bars, names, labels)
     top = max(100.0, *values)
     axes.set_xlim(0, top * 1.25)  # room for the labels beyond the longest bar
     axes.set_xticks(list(range(0, int(top) + 1, 20)))
     axes.set_xlabel("%")
+    _fit(figure, axes, names, values, labels)
     return figure
 
 

@@ -269,7 +269,7 @@ def test_every_chart_carries_its_title(world, funded):
 def test_every_chart_is_the_text_width_with_its_labels_inside(world, funded):
     """A chart is saved at its designed size, the text width (``WIDTH`` inches: 72 points each),
     not cropped to a measured bounding box; its title, Party names, value labels and legend all
-    lie inside it (the constrained layout fits them)."""
+    lie inside it (``reports.charts._fit`` places them; tests/reports/test_report_charts_layout.py)."""
     snapshot = build_snapshot(make_report([world.own, world.other]))
     charts = render_charts(snapshot["annex"], "svg")
     for name, svg in charts.items():
