@@ -6,11 +6,13 @@ WeasyPrint alone on the same final HTML, also in a fresh process (goal ≤ 1.2; 
 report under 1.5 GiB peak memory).
 
 Both sides import WeasyPrint before their timer (issue 15.7: the import, 1–1.5 s, was counted in
-the pipeline's PDF stage and not in the baseline). WeasyPrint alone runs twice, each in its own
-fresh process: as a plain call, and with the cyclic garbage collector paused as ``render_pdf``
-pauses it. The goal's ratio is against the second (the same WeasyPrint work under the same
-collector setting, so that the ratio measures what the pipeline adds); the ratio to the plain
-call is printed beside it.
+the pipeline's PDF stage and not in the baseline); the pipeline's process first loads what a worker
+loads when it starts (``reports.documents.warm_up``, run on Celery's ``worker_init``: WeasyPrint,
+the document's template, the charts' fonts, the catalogues), as the worker's first report finds
+it. WeasyPrint alone runs twice, each in its own fresh process: as a plain call, and with the
+cyclic garbage collector paused as ``render_pdf`` pauses it. The goal's ratio is against the
+second (the same WeasyPrint work under the same collector setting, so that the ratio measures what
+the pipeline adds); the ratio to the plain call is printed beside it.
 
 The snapshot is taken as the worker takes it (``reports.services.render_snapshot``: the collector
 paused while composing).
@@ -58,13 +60,15 @@ def child_pipeline(parties: int, html_path: str) -> dict:
     common.setup()
     import datetime
 
-    import weasyprint  # noqa: F401  (imported before the timer, as in child_weasyprint)
-
     from cases.models import CapCase
-    from reports.documents import render_docx, render_html, render_pdf
+    from reports.documents import render_docx, render_html, render_pdf, warm_up
     from reports.models import Report
     from reports.services import render_snapshot, report_sections_sync
 
+    # What the worker loads when it starts, before its first report (``cap_portal.celery``):
+    # WeasyPrint (imported before the timer, as in child_weasyprint), the document's template, the
+    # charts' fonts, the translation catalogues.
+    warm_up()
     user = common.bench_user()
     party_ids = list(
         CapCase.objects.order_by("party__name").values_list("party_id", flat=True).distinct()[:parties]

@@ -1,11 +1,16 @@
 """The Celery application. Tasks are thin wrappers in each app's tasks.py that take ids."""
 
+import logging
 import os
+import time
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cap_portal.settings.local")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("cap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -28,3 +33,15 @@ def ensure_broker_folders(conf) -> None:
 @app.on_after_configure.connect
 def _make_broker_folders(sender, **kwargs):
     ensure_broker_folders(sender.conf)
+
+
+@worker_init.connect
+def _load_report_renderer(**kwargs):
+    """Before the worker starts its pool: WeasyPrint, the document's template and the charts'
+    fonts (``reports.documents.warm_up``), loaded once here and inherited by every pool process
+    forked from this one, instead of by each one's first report."""
+    from reports.documents import warm_up
+
+    start = time.perf_counter()
+    warm_up()
+    logger.info("Report renderer loaded in %.1f s", time.perf_counter() - start)

@@ -251,6 +251,13 @@ def render_charts(annex: dict, fmt: str = "svg") -> dict[str, str | bytes]:
     return charts
 
 
+def warm_up() -> None:
+    """Draw one small chart, for matplotlib to load the charts' fonts and its drawing machinery
+    once (``reports.documents.warm_up``, when a worker starts)."""
+    with matplotlib.rc_context(RC):
+        _save(_stacked_bars([("-", [1.0])], ["-"], "-", "-"), "svg")
+
+
 def _prefix_ids(svg: str, prefix: str) -> str:
     """Make the element ids of one chart unique in a document holding several charts."""
     svg = re.sub(r'\bid="', f'id="{prefix}-', svg)

@@ -30,3 +30,16 @@ def test_a_redis_backed_worker_runs_tasks_and_answers_health_checks(redis_url, c
             assert body["checks"]["worker"]["workers"] >= 1
     finally:
         app.conf.update(task_always_eager=True)
+
+
+def test_a_starting_worker_loads_the_report_renderer_once_before_its_pool(caplog):
+    """Celery's ``worker_init`` (the worker's main process, before it forks its pool) loads what
+    every report needs (``reports.documents.warm_up``: WeasyPrint, the document's template, the
+    charts' fonts, the catalogues), so that a worker's first report does not."""
+    from celery.signals import worker_init
+
+    with caplog.at_level("INFO", logger="cap_portal.celery"):
+        worker_init.send(sender=None)
+    assert [record.getMessage().startswith("Report renderer loaded in") for record in caplog.records] == [
+        True
+    ]
