@@ -12,8 +12,9 @@ ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 AXES_ENABLED = False  # the load generator signs in with a token, many times a second
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# The load benchmark (bench_load.py sets BENCH_NO_THROTTLE for its gunicorn) asks far more of one
-# token than the production rates allow (600 a minute): throttled, it would measure 429s. Its
-# yardstick is not throttled either, so the comparison leaves out the throttle's cache round trips.
+# The load benchmark and the API-while-rendering one (bench_load.py and bench_concurrent.py set
+# BENCH_NO_THROTTLE for their gunicorn) ask far more of one token than the production rates allow
+# (600 a minute): throttled, they would measure 429s. The load benchmark's yardstick is not
+# throttled either, so the comparison leaves out the throttle's cache round trips.
 if os.environ.get("BENCH_NO_THROTTLE"):
     REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
