@@ -65,6 +65,10 @@ def _figure(title: str, rows: int) -> tuple[Figure, object]:
     axes = figure.add_subplot()
     axes.xaxis.set_major_formatter(FuncFormatter(_ticks))
     axes.margins(x=0.12)
+    # Rows 0 … rows - 1, bars 0.6 high: a fifth of a row's pitch above the first bar and below the
+    # last, whatever the number of Parties (a margin in percent left rows of empty space above
+    # and below fifty Parties' bars).
+    axes.set_ylim(-0.5, rows - 0.5)
     return figure, axes
 
 

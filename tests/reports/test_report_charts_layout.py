@@ -2,8 +2,9 @@
 the size of the figures, every text of every chart lies inside the figure, at its designed width,
 and none overlaps another part of the chart: the title above the bars, the Party names left of the
 axes, the x axis's numbers, then its label, then the legend, downwards; each value label right of
-its bar. The charts are drawn from annexes built here (no database): the names are the longest
-CITES Parties' and made-up longer ones."""
+its bar; and no empty rows above the first Party's bar or below the last one's. The charts are
+drawn from annexes built here (no database): the names are the longest CITES Parties' and made-up
+longer ones."""
 
 from __future__ import annotations
 
@@ -108,6 +109,11 @@ def test_every_part_of_a_chart_is_inside_it_and_overlaps_no_other(chart, names, 
     assert label.y1 <= min(box.y0 for box in parts["numbers"])
     for legend in parts["legend"]:
         assert legend.y1 <= label.y0
+    # No empty rows above the first Party's bar or below the last one's: less than a row's pitch.
+    bars = [bar.get_window_extent() for bar in figure.axes[0].containers[-1]]
+    pitch = (axes.height / len(names)) if names else 0
+    assert axes.y1 - max(bar.y1 for bar in bars) < pitch
+    assert min(bar.y0 for bar in bars) - axes.y0 < pitch
     # Each value label starts right of its own bar's end and of every bar of its row.
     for value, bar_end in zip(parts["values"], _bar_ends(figure), strict=True):
         assert value.x0 >= bar_end
