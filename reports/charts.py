@@ -85,19 +85,18 @@ def _fit(figure: Figure, axes, names: list[str], ends: list[float], labels: list
     points = figure.dpi / 72
     gap = GAP * points
 
-    def widths(texts: list[str], size) -> list[float]:
+    def extents(texts: list[str], size) -> list:
+        """The extent (pixels) each text would have, written at ``size``."""
         probe = Text(text="", fontsize=size)
         probe.set_figure(figure)
         measured = []
         for text in texts:
             probe.set_text(text)
-            measured.append(probe.get_window_extent(renderer).width)
+            measured.append(probe.get_window_extent(renderer))
         return measured
 
-    def tall(text: str, size) -> float:
-        probe = Text(text=text, fontsize=size)
-        probe.set_figure(figure)
-        return probe.get_window_extent(renderer).height
+    def widths(texts: list[str], size) -> list[float]:
+        return [extent.width for extent in extents(texts, size)]
 
     (title,) = figure.texts  # the figure's one text of its own: the suptitle
     title.set_y(1 - gap / height)
@@ -108,7 +107,7 @@ def _fit(figure: Figure, axes, names: list[str], ends: list[float], labels: list
     tick_x = (rc["xtick.major.size"] + rc["xtick.major.pad"]) * points
     foot = legend.get_window_extent(renderer).y1 if legend is not None else 0.0
     bottom = foot + gap + axes.xaxis.label.get_window_extent(renderer).height
-    bottom += rc["axes.labelpad"] * points + tall("0123456789", rc["xtick.labelsize"]) + tick_x
+    bottom += rc["axes.labelpad"] * points + extents(["0123456789"], rc["xtick.labelsize"])[0].height + tick_x
     figure.subplots_adjust(
         left=left / width, right=1 - gap / width, bottom=bottom / height, top=1 - top / height
     )

@@ -19,8 +19,8 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from . import charts
 from .charts import chart_titles, render_charts
+from .charts import warm_up as warm_up_charts
 from .composers import format_date, format_range
 from .composers.base import format_number
 
@@ -154,7 +154,7 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401
 
     get_template("reports/document.html")
-    charts.warm_up()
+    warm_up_charts()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             gettext("Party")

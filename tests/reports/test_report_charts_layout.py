@@ -110,8 +110,8 @@ def test_every_part_of_a_chart_is_inside_it_and_overlaps_no_other(chart, names, 
     for legend in parts["legend"]:
         assert legend.y1 <= label.y0
     # No empty rows above the first Party's bar or below the last one's: less than a row's pitch.
-    bars = [bar.get_window_extent() for bar in figure.axes[0].containers[-1]]
-    pitch = (axes.height / len(names)) if names else 0
+    bars = _label_rows(figure.axes[0])
+    pitch = axes.height / len(names)
     assert axes.y1 - max(bar.y1 for bar in bars) < pitch
     assert min(bar.y0 for bar in bars) - axes.y0 < pitch
     # Each value label starts right of its own bar's end and of every bar of its row.
