@@ -89,7 +89,12 @@ def cached_roles(user):
     """The user's roles as cached, or ``None``."""
     if not enabled() or user.pk is None:
         return None
-    entry = _found(cache.get(_roles_key(user.pk)))
+    return _valid_roles(user, cache.get(_roles_key(user.pk)))
+
+
+def _valid_roles(user, entry):
+    """The roles of a cache entry if it was read for ``user`` as it is now, else ``None``."""
+    entry = _found(entry)
     if entry is None:
         return None
     stamp, roles = entry
@@ -124,12 +129,17 @@ def session_user(request):
         return auth.get_user(request)
     session_hash = session.get(auth.HASH_SESSION_KEY)
     if session_hash and backend_path in settings.AUTHENTICATION_BACKENDS:
-        user = _found(cache.get(_user_key(user_id)))
+        # The user and their roles in one round trip (the roles are read by nearly every request).
+        entries = cache.get_many([_user_key(user_id), _roles_key(user_id)])
+        user = _found(entries.get(_user_key(user_id)))
         if (
             user is not None
             and user.is_active
             and constant_time_compare(session_hash, user.get_session_auth_hash())
         ):
+            roles = _valid_roles(user, entries.get(_roles_key(user_id)))
+            if roles is not None:
+                user._cap_roles = roles  # as get_user_roles keeps them on the user
             return user
     user = auth.get_user(request)
     if user.is_authenticated:

@@ -5,15 +5,30 @@ an operator changes them in the environment (``API_THROTTLE_USER``, ``API_THROTT
 ``API_THROTTLE_ANON``) and a test with
 ``settings``; DRF's own classes read them once, at import. Counts live in the cache (Redis in
 production, shared by every gunicorn worker). A throttled request answers 429 with Retry-After.
+
+Requests are counted in fixed windows of the rate's period (the minute of "600/minute" that
+began at a multiple of 60 seconds): one counter per client and window, added to in one cache
+round trip (:func:`cap_portal.cache.count`). DRF's own throttles keep the time of every request
+of the last period in one cache entry, read and written back whole by each request (two round
+trips, and up to 1,200 times pickled per request at the user rate). A client may so make up to
+twice the rate across the end of one window and the start of the next; Retry-After is the time
+left in the window.
 """
+
+import time
 
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from cap_portal.cache import count
 from cap_portal.clientip import client_address
 
 
-class _SettingsRate:
+class _CountingThrottle:
+    """Settings' rates, the portal's client address, and counts in fixed windows (module docstring)."""
+
+    timer = time.time
+
     def get_rate(self):
         return settings.API_THROTTLE_RATES.get(self.scope)
 
@@ -21,16 +36,30 @@ class _SettingsRate:
         """The client's address by the portal's one rule (``TRUSTED_PROXY_COUNT``), not DRF's."""
         return client_address(request)
 
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        return count(f"{key}_{window}", self.duration, self.cache) <= self.num_requests
 
-class UserThrottle(_SettingsRate, UserRateThrottle):
+    def wait(self):
+        return max(self.window_ends - self.now, 1)
+
+
+class UserThrottle(_CountingThrottle, UserRateThrottle):
     """Requests per signed-in user (a token counts for its user)."""
 
 
-class AnonThrottle(_SettingsRate, AnonRateThrottle):
+class AnonThrottle(_CountingThrottle, AnonRateThrottle):
     """Requests per address for clients that are not signed in (the token endpoint, the schema)."""
 
 
-class TokenThrottle(_SettingsRate, UserRateThrottle):
+class TokenThrottle(_CountingThrottle, UserRateThrottle):
     """Requests per API token (``accounts.ApiToken``); requests without one are not counted here."""
 
     scope = "token"

@@ -3,7 +3,6 @@
 (``cap_portal.clientip.client_address``) for django-axes and the API throttles."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
@@ -72,10 +71,9 @@ def test_behind_the_proxy_one_client_s_failures_do_not_lock_another_client(clien
 
 
 @override_settings(TRUSTED_PROXY_COUNT=0)
-def test_a_forged_header_does_not_give_an_anonymous_client_a_fresh_api_limit(api_client, settings):
+def test_a_forged_header_does_not_give_an_anonymous_client_a_fresh_api_limit(api_client, settings, clock):
     """DRF's own rule reads X-Forwarded-For whatever stands in front; the portal's does not."""
     settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "3/minute"}
-    cache.clear()
     statuses = [
         api_client.post(
             reverse("api:token"),
@@ -85,17 +83,15 @@ def test_a_forged_header_does_not_give_an_anonymous_client_a_fresh_api_limit(api
         ).status_code
         for n in range(4)
     ]
-    cache.clear()
     assert statuses[-1] == 429, statuses
 
 
-def test_each_api_token_has_its_own_allowance(world, api_client, settings):
+def test_each_api_token_has_its_own_allowance(world, api_client, settings, clock):
     """Past a token's rate it answers 429; the same user's other token still works (below the
     user's rate)."""
     from accounts.tokens import token_create
 
     settings.API_THROTTLE_RATES = {"user": "10/minute", "token": "2/minute", "anon": "10/minute"}
-    cache.clear()
     manager = world.users["case_manager"]
     _token, first = token_create(user=manager, name="nightly export")
     _token, second = token_create(user=manager, name="dashboard sync")
@@ -104,4 +100,3 @@ def test_each_api_token_has_its_own_allowance(world, api_client, settings):
     ]
     assert statuses == [200, 200, 429]
     assert api_client.get("/api/v1/parties/", HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
-    cache.clear()

@@ -6,7 +6,6 @@ only when ``TRUSTED_PROXY_COUNT`` says a proxy is in front; the API throttles re
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -89,16 +88,26 @@ def test_a_forged_forwarded_for_header_is_ignored_without_a_trusted_proxy(client
     assert response.status_code == 429
 
 
-def test_the_api_throttles_requests_per_user(api_client, world, settings):
+def test_the_api_throttles_requests_per_user(api_client, world, settings, clock):
     """Past the per-user rate the API answers 429 with Retry-After; other users are not affected."""
     settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "3/minute"}
-    cache.clear()
     api_client.force_login(world.users["case_manager"])
     statuses = [api_client.get("/api/v1/parties/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = api_client.get("/api/v1/parties/")
-    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.status_code == 429 and int(response["Retry-After"]) == 50  # the minute's rest
     api_client.logout()
     api_client.force_login(world.users["secretariat_viewer"])
     assert api_client.get("/api/v1/parties/").status_code == 200
-    cache.clear()
+
+
+def test_the_count_starts_again_with_the_next_minute(api_client, world, settings, clock):
+    """Requests are counted per minute: the rate used up in one, the next one serves again (and
+    the token of a script counts apart from its owner's session, under its own rate)."""
+    settings.API_THROTTLE_RATES = {"user": "2/minute", "anon": "2/minute"}
+    api_client.force_login(world.users["case_manager"])
+    assert [api_client.get("/api/v1/parties/").status_code for _ in range(3)] == [200, 200, 429]
+    clock[0] += 49.0  # the same minute, a second before its end
+    assert api_client.get("/api/v1/parties/").status_code == 429
+    clock[0] += 1.0  # the next minute
+    assert [api_client.get("/api/v1/parties/").status_code for _ in range(3)] == [200, 200, 429]

@@ -85,6 +85,51 @@ def test_a_session_request_reads_no_session_user_or_roles(world, client, activit
     assert cached == uncached - 3
 
 
+def test_a_session_request_reads_its_user_and_roles_in_one_cache_call(world, activity, cache_on, monkeypatch):
+    """The session's user and the user's roles come from the cache in one round trip (a
+    ``get_many``), not one call each."""
+    from django.core.cache import caches
+
+    user = world.users["ma_focal_point"]
+    browser = Client()
+    browser.force_login(user)
+    url = f"/api/v1/activities/{activity.pk}/"
+    assert browser.get(url).status_code == 200  # caches the user and the roles
+    backend = caches["default"]
+    calls = []
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def record(keys, *args, name=name, real=real, **kwargs):
+            calls.append((name, [keys] if isinstance(keys, str) else list(keys)))
+            return real(keys, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, record)
+    assert browser.get(url).status_code == 200
+    user_key, roles_key = auth_cache._user_key(user.pk), auth_cache._roles_key(user.pk)
+    reads = [keys for _name, keys in calls if user_key in keys or roles_key in keys]
+    assert reads == [[user_key, roles_key]], calls
+
+
+@pytest.mark.parametrize("change", ["role ended", "role granted"])
+def test_a_role_changed_takes_effect_on_a_sessions_next_request(world, activity, cache_on, change):
+    """The roles read with the session's user are dropped as the roles a token reads are."""
+    theirs = ActivityFactory(workplan=make_workplan(world.other))
+    user = world.users["ma_focal_point"]
+    browser = Client()
+    browser.force_login(user)
+    own, other = f"/api/v1/activities/{activity.pk}/", f"/api/v1/activities/{theirs.pk}/"
+    for _ in range(2):  # the second is served from the cache
+        assert browser.get(own).status_code == 200 and browser.get(other).status_code == 404
+    if change == "role ended":
+        assignment = RoleAssignment.objects.get(user=user)
+        role_end(assignment=assignment, ends_on=timezone.localdate(), by=world.users["case_manager"])
+        assert browser.get(own).status_code == 403
+    else:
+        role_grant(user=user, role=Role.MA_FOCAL_POINT, party=world.other, by=world.users["case_manager"])
+        assert browser.get(other).status_code == 200
+
+
 def test_the_cache_is_the_shared_django_cache(world, api_client, activity, cache_on):
     """What one process caches, another reads and another drops: the roles are in Django's cache
     (Redis in production), not in a process's memory. A write that bypasses the services and the
