@@ -259,23 +259,34 @@ class StandardPagination(CursorPagination):
             raise self.invalid_cursor()
         return reverse, values
 
-    def checked_values(self, queryset, values: list) -> list:
-        """The cursor's values as their columns' Python values, refused (ValidationError,
-        ValueError) when a column could not hold them: a cursor is read from the address, and
-        must not reach the database with a number out of range or a NUL byte."""
+    def key_fields(self, rows) -> list:
+        """The model field of each key's column in ``rows`` (a :meth:`page_queryset`)."""
+        return [
+            rows.model._meta.pk if key.alias == "pk" else rows.query.annotations[key.alias].output_field
+            for key in self.keys
+        ]
+
+    def checked_values(self, fields: list, values: list) -> list:
+        """The cursor's values as their columns' Python values (``fields``: :meth:`key_fields`),
+        refused (ValidationError, ValueError) when a column could not hold them: a cursor is read
+        from the address, and must not reach the database with a number out of range or a NUL
+        byte."""
         checked = []
-        for key, value in zip(self.keys, values, strict=True):
+        for field, value in zip(fields, values, strict=True):
             if value is not None:
-                if key.alias == "pk":
-                    field = queryset.model._meta.pk
-                else:
-                    field = queryset.query.annotations[key.alias].output_field
                 if isinstance(value, str) and "\x00" in value:
                     raise ValueError("NUL byte")
                 value = field.to_python(value)
                 field.run_validators(value)
             checked.append(value)
         return checked
+
+    def cursor_values(self, fields: list, cursor) -> list:
+        """The cursor's values checked (:meth:`checked_values`), or the 400 of a cursor that is not one."""
+        try:
+            return self.checked_values(fields, cursor[1])
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            raise self.invalid_cursor() from None
 
     def encode_cursor(self, reverse: bool, row) -> str:
         values = [_json_value(_value_of(row, key.alias, self.pk_name)) for key in self.keys]
@@ -284,25 +295,42 @@ class StandardPagination(CursorPagination):
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
-        self.page_size = self.get_page_size(request)
-        self.base_url = remove_query_param(request.build_absolute_uri(), self.cursor_query_param)
-        want_count = self.wants_count(request)
-        self.keys = ordering_keys(queryset)
-        self.pk_name = queryset.model._meta.pk.name
+        self.start(request, ordering_keys(queryset), queryset.model._meta.pk.name)
         cursor = self.decode_cursor(request)
         reverse = bool(cursor and cursor[0])
-        keys = [key.reversed() for key in self.keys] if reverse else self.keys
-        annotations = {key.alias: key.expression for key in self.keys if key.alias != "pk"}
-        rows = queryset.annotate(**annotations).order_by(*(key.order_by() for key in keys))
+        rows = self.page_queryset(queryset, reverse)
         if cursor is not None:
+            values = self.cursor_values(self.key_fields(rows), cursor)
             try:
-                values = self.checked_values(rows, cursor[1])
-                condition = after_position(keys, values)
+                condition = after_position(self.ordered_keys(reverse), values)
             except (DjangoValidationError, ValueError, TypeError, OverflowError):
                 raise self.invalid_cursor() from None
             rows = rows.filter(condition)
-        rows = list(rows[: self.page_size + 1])
+        return self.finish(list(rows[: self.page_size + 1]), cursor, queryset)
+
+    def start(self, request, keys: list[Key], pk_name: str) -> None:
+        """Read the request's page size and count, for a list ordered by ``keys``."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = remove_query_param(request.build_absolute_uri(), self.cursor_query_param)
+        self.want_count = self.wants_count(request)
+        self.keys = keys
+        self.pk_name = pk_name
+
+    def ordered_keys(self, reverse: bool) -> list[Key]:
+        return [key.reversed() for key in self.keys] if reverse else self.keys
+
+    def page_queryset(self, queryset, reverse: bool):
+        """``queryset`` with its keys' columns (``_cursor_<n>``) in the order of a page read forward
+        or backward; the cursor's condition and the LIMIT are the caller's."""
+        annotations = {key.alias: key.expression for key in self.keys if key.alias != "pk"}
+        order = [key.order_by() for key in self.ordered_keys(reverse)]
+        return queryset.annotate(**annotations).order_by(*order)
+
+    def finish(self, rows: list, cursor, queryset=None) -> list:
+        """The page of ``rows`` (read with :meth:`page_queryset`, at most ``page_size + 1``), its
+        links and its count (``queryset``: the list, counted when asked)."""
+        reverse = bool(cursor and cursor[0])
         has_more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -314,12 +342,13 @@ class StandardPagination(CursorPagination):
         self.previous_link = (
             self.encode_cursor(True, self.page[0]) if self.has_previous and self.page else None
         )
+        aliases = [key.alias for key in self.keys if key.alias != "pk"]
         for row in self.page:
             if isinstance(row, dict):  # the cursor's columns are not the list's
-                for alias in annotations:
+                for alias in aliases:
                     row.pop(alias, None)
         self.count = None
-        if want_count:
+        if self.want_count:
             # One page and nothing before it: that is the whole list, no need to count.
             whole = cursor is None and not has_more
             self.count = len(self.page) if whole else list_count(queryset)[0]

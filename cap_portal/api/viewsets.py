@@ -20,6 +20,7 @@ from . import conditional
 from .lean import lean_data, lean_plan_for, lean_queryset
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
+from .prepared import prepared_page
 from .serializers import PlainTextSerializer
 
 
@@ -67,6 +68,9 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     extra_action_roles: dict[str, frozenset] = {}
     # The lean read path of lists (``cap_portal.api.lean``); off, every list takes DRF's full path.
     lean_list = True
+    # Unfiltered lean lists read with SQL compiled once per shape (``cap_portal.api.prepared``):
+    # off for a list whose queryset depends on more than the view, the user's roles and the day.
+    prepared_list = True
 
     def get_model(self):
         return self.queryset.model
@@ -85,8 +89,14 @@ class BaseModelViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if not self.lean_list or not isinstance(self.paginator, StandardPagination):
             return super().list(request, *args, **kwargs)
+        filtered = self.has_filter_parameters(request)
+        if self.prepared_list and not filtered and not self.paginator.wants_count(request):
+            served = prepared_page(self, request)  # the page's SQL kept from an earlier request
+            if served is not None:
+                plan, rows, db = served
+                return self.get_paginated_response(lean_data(plan, rows, db, self.get_serializer_context()))
         queryset = self.get_queryset()
-        if self.has_filter_parameters(request):
+        if filtered:
             queryset = self.filter_queryset(queryset)
         plan = lean_plan_for(self, queryset)
         if plan is None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from budgets.models import BudgetLine
 from cap_portal.access import Role
-from cap_portal.api import lean
+from cap_portal.api import lean, prepared
 from cap_portal.api.urls import router
 from cap_portal.api.viewsets import BaseModelViewSet
 from cases.models import CapCase, Recommendation
@@ -163,6 +163,7 @@ def test_a_field_that_reads_more_than_it_declares_fails_loudly(portfolio, client
 
     monkeypatch.setattr(RecommendationSerializer.Meta, "lean_reads", {"is_overdue": ("status",)})
     monkeypatch.setattr(lean, "_plans", {})  # planned again, with the declaration above
+    monkeypatch.setattr(prepared, "_lists", {})  # and no page query kept with the old plan
     client.force_login(portfolio["case_manager"])
     client.raise_request_exception = True
     with pytest.raises(lean.LeanReadError):
