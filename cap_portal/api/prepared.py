@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from cap_portal.access import get_user_roles
 from cap_portal.api.lean import Plan, lean_plan_for, lean_queryset
 from cap_portal.api.pagination import after_position
-from cap_portal.db import compiled_timestamps
+from cap_portal.db import bound_cursor, compiled_timestamps
 
 MAX_SHAPES = 2000
 
@@ -93,7 +93,7 @@ class PreparedPage:
         params = list(self.params)
         for position, index, key_field in self.slots:
             params[position] = key_field.get_db_prep_value(values[index], connection, prepared=False)
-        with compiled_timestamps(db), connection.cursor() as cursor:
+        with compiled_timestamps(db), bound_cursor(db) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.width is not None:

@@ -122,3 +122,21 @@ def test_the_shape_holds_the_day(portfolio, client, monkeypatch):  # noqa: F811
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timezone.timedelta(days=1))
     client.get(url)
     assert sorted(key[7] for key in prepared._lists) == [today, today + timezone.timedelta(days=1)]
+
+
+@pytest.mark.parametrize("basename", sorted(BENCHMARKED))
+def test_a_kept_page_query_is_prepared_on_postgresql(basename, postgresql, portfolio, client):  # noqa: F811
+    """On PostgreSQL a kept page query is bound on the server and prepared (PostgreSQL plans it
+    once per connection, not at every request), and the query log still shows it with its values."""
+    client.force_login(portfolio["case_manager"])
+    url = reverse(f"api:{basename}-list") + "?page_size=2"
+    following = client.get(url).json()["next"]
+    table = BENCHMARKED[basename]._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(following).status_code == 200
+    (page,) = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert "%s" not in page and "LIMIT 3" in page  # its values in the log, as Django logs
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared_statements = [row[0] for row in cursor.fetchall()]
+    assert any(f'FROM "{table}"' in statement for statement in prepared_statements), prepared_statements
