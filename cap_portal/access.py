@@ -364,6 +364,22 @@ class AccessPolicy:
         return party is not None and party.pk in roles.parties_for(self.roles_for(action))
 
 
+def restriction_key(user, model, action: str = Action.VIEW) -> tuple:
+    """What ``model.objects.restrict(user, action)`` depends on, as a hashable key: two requests
+    with the same key get the same restriction (the API keeps a list's page query per key,
+    ``cap_portal.api.prepared``). A model anyone signed in may view, restricted by the policy
+    alone, depends on nothing but being signed in (its roles are not read); any other on the
+    user and their roles."""
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    policy = model.access_policy
+    restrict = type(model._default_manager.all()).restrict
+    if action == Action.VIEW and policy.public_view and restrict is RestrictedQuerySet.restrict:
+        return (signed_in,)
+    roles = get_user_roles(user)
+    parties = tuple(sorted((role, tuple(sorted(ids))) for role, ids in roles.party_roles.items()))
+    return (signed_in, user.pk, roles.global_roles, parties, roles.donor_ids)
+
+
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a user may see or touch."""
 

@@ -39,7 +39,7 @@ from django.db import connections
 from django.db.models import Expression
 from django.utils import timezone, translation
 
-from cap_portal.access import get_user_roles
+from cap_portal.access import restriction_key
 from cap_portal.api.lean import Plan, lean_plan_for, lean_queryset
 from cap_portal.api.pagination import after_position
 from cap_portal.db import bound_cursor, compiled_timestamps
@@ -171,15 +171,13 @@ def _compile(paginator, prepared: PreparedList, reverse: bool, pattern) -> Prepa
 
 
 def _shape(view, request) -> tuple:
-    roles = get_user_roles(request.user)
+    access = view.get_access_action()
     return (
         type(view),
         view.action,
         tuple(sorted(view.kwargs.items())),
         request.user.pk,
-        roles.global_roles,
-        tuple(sorted(roles.party_roles.items())),
-        roles.donor_ids,
+        restriction_key(request.user, view.get_model(), access),
         timezone.localdate(),
         translation.get_language(),
     )

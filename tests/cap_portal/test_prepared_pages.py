@@ -121,7 +121,7 @@ def test_the_shape_holds_the_day(portfolio, client, monkeypatch):  # noqa: F811
     today = timezone.localdate()
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timezone.timedelta(days=1))
     client.get(url)
-    assert sorted(key[7] for key in prepared._lists) == [today, today + timezone.timedelta(days=1)]
+    assert sorted(key[5] for key in prepared._lists) == [today, today + timezone.timedelta(days=1)]
 
 
 @pytest.mark.parametrize("basename", sorted(BENCHMARKED))
