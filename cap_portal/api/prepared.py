@@ -9,8 +9,8 @@ docs/performance.md, "The page's SQL compiled once"). A hand-written view has it
 constant; this module gives the API the same, without a second spelling of any query:
 
 - the **shape** of a request is what its SQL depends on: the view (its class, action and URL
-  arguments), the user and their roles (the restriction), the day (a table's annotations read
-  today's date), the language, the page size, and whether the page is read forward or backward
+  arguments), the user and what their restriction depends on (``access.restriction_key``), the
+  day (a table's annotations read today's date), the language, the page size, and whether the page is read forward or backward
   from a cursor whose values are NULL or not. Requests with filter parameters or ``?count=true``
   are not served here (a filter set validates its parameters against the database, which a
   kept query would skip): they take the lean path as before;
