@@ -10,10 +10,11 @@ constant; this module gives the API the same, without a second spelling of any q
 
 - the **shape** of a request is what its SQL depends on: the view (its class, action and URL
   arguments), the user and what their restriction depends on (``access.restriction_key``), the
-  day (a table's annotations read today's date), the language, the page size, and whether the page is read forward or backward
-  from a cursor whose values are NULL or not. Requests with filter parameters or ``?count=true``
-  are not served here (a filter set validates its parameters against the database, which a
-  kept query would skip): they take the lean path as before;
+  day (a table's annotations read today's date), the language, the page size, and whether the
+  page is read forward or backward from a cursor whose values are NULL or not. Requests with
+  filter parameters or ``?count=true`` are not served here (a filter set validates its
+  parameters against the database, which a kept query would skip): they take the lean path as
+  before;
 - the first request of a shape builds the page's queryset as the lean path does
   (``get_queryset``, ``lean_queryset``, the paginator's ``page_queryset`` and cursor condition)
   with each cursor value as a parameter slot, compiles it once, and keeps the SQL, its
