@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 
 from django.db import connections
 
@@ -39,10 +40,10 @@ def compiled_timestamps(db: str):
 @contextlib.contextmanager
 def bound_cursor(db: str):
     """A cursor of ``db`` (Django's, with its execute wrappers and query log) that, on PostgreSQL,
-    sends its parameters apart from the SQL (psycopg's server-side binding), so that psycopg
-    prepares a query the connection runs often (its ``prepare_threshold``, 5 by default) and
-    PostgreSQL stops planning it each time. Elsewhere, or where the connection binds on the server
-    already (``OPTIONS["server_side_binding"]``), Django's own cursor.
+    sends its parameters apart from the SQL (psycopg's server-side binding) and prepares each
+    query on its first run on a connection, so that PostgreSQL stops planning it each time.
+    Elsewhere, or where the connection binds on the server already
+    (``OPTIONS["server_side_binding"]``), Django's own cursor.
 
     Django binds on the client by default (its documented choice: some queries cannot be bound on
     the server, e.g. a parameter whose type PostgreSQL cannot infer). Used for the API's kept page
@@ -77,6 +78,7 @@ def bound_cursor(db: str):
         yield cursor
 
 
+@functools.cache
 def _preparing_cursor_class():
     import psycopg
 
@@ -91,6 +93,7 @@ def _preparing_cursor_class():
     return PreparingCursor
 
 
+@functools.cache
 def _bound_debug_wrapper():
     from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 

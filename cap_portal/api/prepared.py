@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 
 from cap_portal.access import restriction_key
 from cap_portal.api.lean import Plan, lean_plan_for, lean_queryset
-from cap_portal.api.pagination import after_position
+from cap_portal.api.pagination import after_position, ordering_keys
 from cap_portal.db import bound_cursor, compiled_timestamps
 
 MAX_SHAPES = 2000
@@ -194,8 +194,6 @@ def prepared_list(view, request) -> PreparedList | None:
     plan = lean_plan_for(view, queryset)
     prepared = None
     if plan is not None and plan.shareable:
-        from cap_portal.api.pagination import ordering_keys
-
         rows = lean_queryset(plan, queryset)
         paginator = view.paginator
         keys = ordering_keys(rows)
