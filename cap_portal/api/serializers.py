@@ -1,5 +1,7 @@
+import datetime
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -50,6 +52,16 @@ class BaseModelSerializer(PlainTextMixin, serializers.ModelSerializer):
                 target = field
             if queryset is not None and hasattr(queryset, "restrict"):
                 target.queryset = queryset.restrict(request.user, Action.VIEW)
+
+    @property
+    def today(self) -> datetime.date:
+        """The reader's date, read once per request and kept in the serializer's context (the
+        request's): a field that compares with today reads it once per page, not once per row."""
+        context = self.context
+        today = context.get("today")
+        if today is None:
+            today = context["today"] = timezone.localdate()
+        return today
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

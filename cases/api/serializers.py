@@ -113,7 +113,7 @@ class RecommendationSerializer(BaseModelSerializer):
         lean_reads = {"is_overdue": ("status", "deadline")}  # cap_portal.api.lean
 
     def get_is_overdue(self, obj) -> bool:
-        return obj.is_overdue()
+        return obj.is_overdue(self.today)
 
 
 class ComplianceMeasureSerializer(BaseModelSerializer):
