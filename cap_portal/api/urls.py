@@ -1,7 +1,6 @@
 """The API under /api/v1/: one router for every app, so the API root lists everything."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from accounts.api.urls import routes as people_routes
 from accounts.views.tokens import ApiTokenViewSet
@@ -15,9 +14,10 @@ from reports.api.urls import routes as report_routes
 from statements.api.views import routes as statement_routes
 from workplans.api.urls import routes as workplan_routes
 
+from .routers import GroupedRouter
 from .views import MeView, ObtainTokenView
 
-router = DefaultRouter()
+router = GroupedRouter()
 for prefix, viewset, basename in [
     *party_routes,
     *case_routes,
