@@ -28,6 +28,7 @@ while rows are turned into output (:class:`LeanReadError`): a wrong declaration 
 from __future__ import annotations
 
 import copy
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.generics import GenericAPIView
+from rest_framework.settings import ISO_8601, api_settings
 
 # Serializer fields whose ``to_representation`` depends on the value alone (as the model
 # attribute holds it), by the class that defines it.
@@ -212,10 +214,36 @@ def _value_column(name, serializer_field, model, queryset) -> Column:
         def bind(context):
             request_field = copy.copy(serializer_field)
             request_field.timezone = request_field.default_timezone()
-            return request_field.to_representation, None
+            return _timestamps(request_field), None
 
         return Column(name, [lookup], key=lookup, bind=bind)
     return Column(name, [lookup], key=lookup, convert=serializer_field.to_representation)
+
+
+def _timestamps(request_field):
+    """The request's ``DateTimeField.to_representation`` for the aware datetimes a timestamp
+    column holds, in DRF's default format (ISO 8601): ``astimezone`` to the request's zone,
+    ``isoformat``, UTC written "Z", as DRF writes them, without its look-ups per value (3.2 →
+    2.4 µs a value, ``timeit``; a page of 50 has 100 timestamps). Anything else (a naive value,
+    another format, no time zone, a date beyond the zone's range) goes through DRF;
+    ``test_lean_timestamps.py`` compares the two value for value in several zones, and
+    ``test_lean_lists.py`` every list's output with DRF's byte for byte."""
+    through_drf = request_field.to_representation
+    zone = request_field.timezone
+    output_format = getattr(request_field, "format", api_settings.DATETIME_FORMAT)
+    if zone is None or output_format is None or output_format.lower() != ISO_8601:
+        return through_drf
+
+    def represent(value):
+        if value.__class__ is not datetime.datetime or value.tzinfo is None:
+            return through_drf(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return through_drf(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return represent
 
 
 def _pk_column(name, serializer_field, model) -> Column:
