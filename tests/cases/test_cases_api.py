@@ -19,7 +19,7 @@ from cases.models import (
     Stakeholder,
     TechnicalMission,
 )
-from tests.mixins import APIViewTestCases
+from tests.mixins import APIViewTestCases, date_reads_per_page
 
 from .factories import (
     CapCaseFactory,
@@ -405,27 +405,19 @@ def test_recommendation_filters_and_overdue_flag(world, api_client):
 def test_a_recommendations_page_reads_the_readers_date_once(world, api_client, monkeypatch, lean):
     """Whether a recommendation is overdue is decided against the reader's date, read once per
     page (it was read for every pending row: about a fifth of a page's serialisation)."""
-    from django.utils import timezone
-
     from cases.api.views import RecommendationViewSet
 
     monkeypatch.setattr(RecommendationViewSet, "lean_list", lean)
-    read = []
-    localdate = timezone.localdate
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: read.append(1) or localdate(*a, **k))
     api_client.force_login(world.users["secretariat_viewer"])
-    url = reverse("api:recommendation-list")
-
-    def page_reads(rows: int) -> tuple[int, list[bool]]:
-        RecommendationFactory.create_batch(rows, party=world.own, deadline=D(2024, 6, 30), status="open")
-        read.clear()
-        answer = api_client.get(url)
-        assert answer.status_code == 200
-        return len(read), [row["is_overdue"] for row in answer.json()["results"]]
-
-    few, flags = page_reads(2)
-    more, more_flags = page_reads(4)
-    assert flags == [True, True] and more_flags == [True] * 6
+    few, more, flags = date_reads_per_page(
+        monkeypatch,
+        api_client,
+        reverse("api:recommendation-list"),
+        lambda rows: RecommendationFactory.create_batch(
+            rows, party=world.own, deadline=D(2024, 6, 30), status="open"
+        ),
+    )
+    assert flags == [True] * 6
     assert more == few <= 3  # the roles in force today, the kept page's shape, the serializer
 
 

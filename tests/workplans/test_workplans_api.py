@@ -4,7 +4,7 @@ expected access written out by hand."""
 import pytest
 
 from tests.budgets.factories import instrument_for
-from tests.mixins import APIViewTestCases
+from tests.mixins import APIViewTestCases, date_reads_per_page
 from workplans.choices import ResponsibleEntity, WorkplanStatus
 from workplans.models import (
     Activity,
@@ -239,3 +239,26 @@ def test_party_filter_takes_several_codes(world, api_client):
     assert ids(party="tg") == {own.pk}
     assert ids(party="TG,NG") == {own.pk, other.pk}
     assert ids(party="ZZ") == set()
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean list", "full list"])
+def test_a_milestones_page_reads_the_readers_date_once(world, api_client, monkeypatch, lean):
+    """Whether a milestone is overdue is decided against the reader's date, read once per page
+    (``Milestone.is_overdue`` read it for every row)."""
+    import datetime
+
+    from django.urls import reverse
+
+    from workplans.api.views import MilestoneViewSet
+
+    monkeypatch.setattr(MilestoneViewSet, "lean_list", lean)
+    api_client.force_login(world.users["secretariat_viewer"])
+    workplan, due = make_workplan(world.own), datetime.date(2024, 6, 30)
+    few, more, flags = date_reads_per_page(
+        monkeypatch,
+        api_client,
+        reverse("api:milestone-list"),
+        lambda rows: MilestoneFactory.create_batch(rows, workplan=workplan, due_on=due),
+    )
+    assert flags == [True] * 6
+    assert more == few <= 3  # the roles in force today, the kept page's shape, the serializer

@@ -151,7 +151,7 @@ class ActivitySerializer(BaseModelSerializer):
 
 
 class MilestoneSerializer(BaseModelSerializer):
-    is_overdue = serializers.BooleanField(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Milestone
@@ -168,6 +168,10 @@ class MilestoneSerializer(BaseModelSerializer):
             "created",
             "updated",
         ]
+        lean_reads = {"is_overdue": ("met_on", "due_on")}  # cap_portal.api.lean
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue_on(self.today)
 
 
 class IndicatorSerializer(BaseModelSerializer):
