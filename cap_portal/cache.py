@@ -41,26 +41,26 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def count(self, key: str, seconds: int) -> int:
-        """Add one to the counter ``key`` (made at 0 for ``seconds`` if it is not there) and return
-        it, in one round trip."""
+    def count(self, key: str, seconds: int, by: int = 1) -> int:
+        """Add ``by`` to the counter ``key`` (made at 0 for ``seconds`` if it is not there) and
+        return it, in one round trip."""
         key = self.make_and_validate_key(key)
         pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
         pipeline.set(key, 0, ex=max(int(seconds), 1), nx=True)
-        pipeline.incr(key)
+        pipeline.incrby(key, by)
         return pipeline.execute()[-1]
 
 
-def count(key: str, seconds: int, cache=None) -> int:
-    """Add one to the counter ``key`` of ``cache`` (the default cache) that lives ``seconds`` from
-    its first count, and return the new value."""
+def count(key: str, seconds: int, cache=None, by: int = 1) -> int:
+    """Add ``by`` (one) to the counter ``key`` of ``cache`` (the default cache) that lives
+    ``seconds`` from its first count, and return the new value."""
     if cache is None or cache is default_cache:  # the proxy: the backend it stands for
         cache = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(cache, RedisCache):
-        return cache.count(key, seconds)
+        return cache.count(key, seconds, by)
     cache.add(key, 0, timeout=seconds)
     try:
-        return cache.incr(key)
+        return cache.incr(key, by)
     except ValueError:  # expired between the two calls: this is the first count of a new one
-        cache.add(key, 1, timeout=seconds)
-        return 1
+        cache.add(key, by, timeout=seconds)
+        return by

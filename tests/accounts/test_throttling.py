@@ -111,3 +111,60 @@ def test_the_count_starts_again_with_the_next_minute(api_client, world, settings
     assert api_client.get("/api/v1/parties/").status_code == 429
     clock[0] += 1.0  # the next minute
     assert [api_client.get("/api/v1/parties/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def _user_throttle_calls(user, times: int) -> list[bool]:
+    """``times`` requests of ``user`` through the per-user throttle, as DRF makes them (a new
+    throttle per request)."""
+    from types import SimpleNamespace
+
+    from cap_portal.api.throttling import UserThrottle
+
+    request = SimpleNamespace(user=user, META={"REMOTE_ADDR": "192.0.2.10"})
+    return [UserThrottle().allow_request(request, None) for _ in range(times)]
+
+
+def test_a_high_rate_is_counted_in_the_shared_cache_ten_requests_at_a_time(
+    world, settings, clock, monkeypatch
+):
+    """At 1,000 a minute a process adds a user's requests to the shared counter ten at a time (a
+    hundredth of the rate; one round trip each) and refuses the 1,001st exactly."""
+    from cap_portal.api import throttling
+
+    settings.API_THROTTLE_RATES = {"user": "1000/minute"}
+    round_trips = []
+    counting = throttling.count
+    monkeypatch.setattr(throttling, "count", lambda *a, **k: round_trips.append(k["by"]) or counting(*a, **k))
+    allowed = _user_throttle_calls(world.users["case_manager"], 1001)
+    assert allowed == [True] * 1000 + [False]
+    assert len(round_trips) == 101 and sum(round_trips) == 1001  # the first, then one per ten
+
+
+def test_requests_counted_by_other_processes_refuse_a_client_within_one_batch(world, settings, clock):
+    """Another process's requests reach this one at its next round trip: past the rate, a client
+    is refused at most ``batch - 1`` requests later than by the shared counter alone."""
+    from cap_portal.api.throttling import UserThrottle
+    from cap_portal.cache import count
+
+    settings.API_THROTTLE_RATES = {"user": "1000/minute"}
+    user = world.users["case_manager"]
+    assert _user_throttle_calls(user, 5) == [True] * 5  # shared counter 1, four in this process
+    window = int(clock[0] // 60)
+    key = UserThrottle().cache_format % {"scope": "user", "ident": user.pk}
+    count(f"{key}_{window}", 60, by=995)  # other processes: the shared counter is now 996
+    later = _user_throttle_calls(user, 10)
+    assert later == [True] * 5 + [False] * 5  # refused from the round trip (the 10th) on
+    admitted = 5 + later.count(True) + 995
+    assert 0 < admitted - 1000 <= UserThrottle().batch() - 1  # 5 past the rate, fewer than 10
+
+
+def test_a_low_rate_counts_every_request_in_the_shared_cache(world, settings, clock, monkeypatch):
+    """Under 200 requests a period every request is added to the shared counter at once."""
+    from cap_portal.api import throttling
+
+    settings.API_THROTTLE_RATES = {"user": "150/minute"}
+    round_trips = []
+    counting = throttling.count
+    monkeypatch.setattr(throttling, "count", lambda *a, **k: round_trips.append(1) or counting(*a, **k))
+    assert _user_throttle_calls(world.users["case_manager"], 151) == [True] * 150 + [False]
+    assert len(round_trips) == 151
