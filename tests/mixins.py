@@ -29,10 +29,10 @@ SIGNED_IN_ROLES = ROLES[1:]
 TARGETS = ["own", "other"]
 
 
-def date_reads_per_page(monkeypatch, api_client, url: str, add_rows) -> tuple[int, int, list[bool]]:
+def date_reads_per_page(monkeypatch, api_client, url: str, add_rows) -> tuple[int, int, list, list]:
     """For a list with an ``is_overdue`` field decided against the reader's date: the reads of
     today's date (``timezone.localdate``) on a page after ``add_rows(2)``, then after
-    ``add_rows(4)``, and the second page's ``is_overdue`` flags. A list that reads the date once
+    ``add_rows(4)``, and each page's ``is_overdue`` flags. A list that reads the date once
     per page reads it as often for six rows as for two."""
     from django.utils import timezone
 
@@ -47,9 +47,9 @@ def date_reads_per_page(monkeypatch, api_client, url: str, add_rows) -> tuple[in
         assert answer.status_code == 200
         return len(read), [row["is_overdue"] for row in answer.json()["results"]]
 
-    few, _ = reads_after(2)
-    more, flags = reads_after(4)
-    return few, more, flags
+    few, few_flags = reads_after(2)
+    more, more_flags = reads_after(4)
+    return few, more, few_flags, more_flags
 
 
 def expected_outcome(rule: str, target: str) -> str:
