@@ -27,7 +27,11 @@ from .composers.base import format_number
 NOT_APPLICABLE = "\u2013"  # absorption without funds received
 
 
-def document_context(snapshot: dict, *, preview: bool = False, chart_format: str = "svg") -> dict:
+def document_context(
+    snapshot: dict, *, preview: bool = False, chart_format: str = "svg", charts: dict | None = None
+) -> dict:
+    """The template's context; ``charts`` are the annex's charts drawn already (by
+    ``reports.charts.ChartsAhead``), else they are drawn here."""
     report = dict(snapshot["report"])
     start = datetime.date.fromisoformat(report["meeting_start"])
     end = datetime.date.fromisoformat(report["meeting_end"])
@@ -39,7 +43,7 @@ def document_context(snapshot: dict, *, preview: bool = False, chart_format: str
         "sections": snapshot["sections"],
         "annex": snapshot["annex"],
         "annex_groups": annex_groups(snapshot["annex"]),
-        "charts": render_charts(snapshot["annex"], chart_format),
+        "charts": charts if charts is not None else render_charts(snapshot["annex"], chart_format),
         "preview": preview,
     }
 
@@ -160,10 +164,12 @@ def warm_up() -> None:
             gettext("Party")
 
 
-def render_html(snapshot: dict, *, preview: bool = False, extra: dict | None = None) -> str:
-    """The report as one HTML document, in the report's language."""
+def render_html(
+    snapshot: dict, *, preview: bool = False, extra: dict | None = None, charts: dict | None = None
+) -> str:
+    """The report as one HTML document, in the report's language (its SVG charts given, or drawn)."""
     with translation.override(snapshot["report"]["language"]):
-        context = document_context(snapshot, preview=preview)
+        context = document_context(snapshot, preview=preview, charts=charts)
         context.update(extra or {})
         return render_to_string("reports/document.html", context)
 

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from cap_portal.history import acting_user
 from cap_portal.workflow import transition_take
 
 from . import selectors
+from .charts import ChartsAhead
 from .choices import RenderState, ReportStatus
 from .composers import LAYOUT, ComposeContext, compose
 from .documents import collector_paused, render_docx, render_html, render_pdf
@@ -414,7 +416,7 @@ def report_render_fail(*, render_id: int, message: str) -> None:
     _progress(render_id, RenderState.FAILED, 0, _("The render failed: %(error)s"), {"error": message})
 
 
-def render_snapshot(report: Report) -> dict:
+def render_snapshot(report: Report, on_annex: Callable[[dict], None] | None = None) -> dict:
     """The snapshot a render job takes from the live data (``build_snapshot``), with the cyclic
     garbage collector paused (:func:`reports.documents.collector_paused`): composing builds tens
     of thousands of model instances at 50 Parties (13,500 recommendations, 5,400 events) that
@@ -423,7 +425,7 @@ def render_snapshot(report: Report) -> dict:
     instances and their caches) wait for the collection after the job (``report_render_run``).
     Its timestamps are read by psycopg's compiled loader (:func:`cap_portal.db.compiled_timestamps`)."""
     with collector_paused(), compiled_timestamps(report._state.db or "default"):
-        return build_snapshot(report)
+        return build_snapshot(report, on_annex)
 
 
 def report_render_run(*, render_id: int) -> ReportVersion | None:
@@ -448,9 +450,15 @@ def report_render_run(*, render_id: int) -> ReportVersion | None:
             if source is None and report.status == ReportStatus.FINAL:
                 # Finalised while this job waited: a final report never takes live data.
                 source = report.versions.order_by("-number").first()
-            snapshot = source.snapshot if source is not None else render_snapshot(report)
-            _step(render_id, 25, _("Laying out the document."))
-            html = render_html(snapshot)
+            # A snapshot taken now has its charts drawn in another process while its sections
+            # are composed (ChartsAhead); a stored one's are drawn here.
+            with ChartsAhead() as ahead:
+                if source is not None:
+                    snapshot = source.snapshot
+                else:
+                    snapshot = render_snapshot(report, on_annex=ahead.start)
+                _step(render_id, 25, _("Laying out the document."))
+                html = render_html(snapshot, charts=ahead.charts(snapshot["annex"]))
             _step(render_id, 40, _("Rendering the PDF."))
             pdf, pages = render_pdf(html)
             del html

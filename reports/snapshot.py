@@ -8,6 +8,7 @@ here, so the PDF, the DOCX and the HTML preview number them alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils import timezone, translation
@@ -66,12 +67,19 @@ def default_title() -> str:
     return gettext("Compliance Assistance Programme")
 
 
-def build_snapshot(report) -> dict:
-    """Compose the whole report from its sections and the data as of its as-of date."""
+def build_snapshot(report, on_annex: Callable[[dict], None] | None = None) -> dict:
+    """Compose the whole report from its sections and the data as of its as-of date.
+
+    The annex's figures come first, and ``on_annex`` (if given) is called with them before the
+    sections are composed: the render job starts drawing the charts there, in another process
+    (``reports.charts.ChartsAhead``). The sections read the same memoised rows in either order."""
     with translation.override(report.language):
         parties = selectors.report_parties(report)
         # The as-of date carries the moment the data is taken: figures frozen (reports.selectors).
         context = ComposeContext(report=report, as_of=selectors.report_as_of(report), parties=parties)
+        annex = _jsonable(annex_figures(context))
+        if on_annex is not None:
+            on_annex(annex)
         sections = []
         number = 0
         rows = report.sections.select_related("party", "carried_from__report").order_by("order", "pk")
@@ -127,7 +135,7 @@ def build_snapshot(report) -> dict:
                 "parties": [party.localized_name for party in parties],
             },
             "sections": sections,
-            "annex": _jsonable(annex_figures(context)),
+            "annex": annex,
         }
 
 
