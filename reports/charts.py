@@ -303,8 +303,18 @@ class ChartsAhead:
         if self.pid is not None or not hasattr(os, "fork"):
             return
         language = translation.get_language()
-        read, write = os.pipe()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:
+            logger.warning("No pipe for the charts drawn ahead: drawn in the render", exc_info=True)
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or process left for a child: the render draws them
+            os.close(read)
+            os.close(write)
+            logger.warning("No child for the charts drawn ahead: drawn in the render", exc_info=True)
+            return
         if pid == 0:  # the child: draw, send, leave
             status = 1
             try:
@@ -335,10 +345,12 @@ class ChartsAhead:
     def _receive(self) -> tuple[int, dict] | None:
         chunks = []
         deadline = time.monotonic() + self.timeout
+        poll = select.poll()
+        poll.register(self._pipe, select.POLLIN)
         try:
             while True:
                 left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self._pipe], [], [], left)[0]:
+                if left <= 0 or not poll.poll(left * 1000):
                     logger.warning("The charts drawn ahead took over %s s: drawn in the render", self.timeout)
                     return None
                 chunk = os.read(self._pipe, 1 << 20)
@@ -346,10 +358,13 @@ class ChartsAhead:
                     break
                 chunks.append(chunk)
             status = self._finish(kill=False)
-            if status != 0 or not chunks:
+            # What the child wrote decides, not its exit status (a pool that reaps its children
+            # itself may have taken the status first): a child cut short leaves a broken pickle.
+            try:
+                pid, charts, error = pickle.loads(b"".join(chunks))
+            except Exception:
                 logger.warning("The charts drawn ahead were lost (exit %s): drawn in the render", status)
                 return None
-            pid, charts, error = pickle.loads(b"".join(chunks))
             if error is not None:
                 logger.warning("The charts drawn ahead failed: drawn in the render\n%s", error)
                 return None

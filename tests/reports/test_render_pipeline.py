@@ -132,6 +132,8 @@ def drawn_by(monkeypatch, tmp_path):
             raise RuntimeError("no fonts in this child")
         if os.getpid() != parent and behaviour["child"] == "hang":
             time.sleep(60)
+        if os.getpid() != parent and behaviour["child"] == "die":
+            os._exit(3)  # killed before it wrote anything
         return original(annex, fmt)
 
     monkeypatch.setattr(charts, "render_charts", spy)
@@ -186,6 +188,53 @@ def test_a_child_that_fails_leaves_the_charts_to_the_render_which_logs_why(annex
     assert [pid for pid, _ in drawn_by()] == [child, os.getpid()]
     assert drawn and drawn == charts.render_charts(annex)
     assert "The charts drawn ahead failed" in caplog.text and "no fonts in this child" in caplog.text
+
+
+def test_a_child_that_dies_leaves_the_charts_to_the_render_which_logs_its_exit(annex, drawn_by, caplog):
+    drawn_by.child("die")
+    with charts.ChartsAhead() as ahead:
+        ahead.start(annex)
+        child = ahead.pid
+        drawn = ahead.charts(annex)
+
+    assert [pid for pid, _ in drawn_by()] == [child, os.getpid()]
+    assert ahead.drawn_in == os.getpid() and drawn == charts.render_charts(annex)
+    assert "The charts drawn ahead were lost (exit 3)" in caplog.text
+
+
+def test_charts_drawn_ahead_are_taken_when_someone_else_reaped_the_child(annex, drawn_by, monkeypatch):
+    """A pool that reaps its own children (a SIGCHLD handler) may take the child's exit status
+    first: what the child wrote decides."""
+    waitpid = os.waitpid
+
+    def reaped_elsewhere(pid, options):
+        waitpid(pid, options)
+        raise ChildProcessError(10, "No child processes")
+
+    monkeypatch.setattr(os, "waitpid", reaped_elsewhere)
+    with charts.ChartsAhead() as ahead:
+        ahead.start(annex)
+        child = ahead.pid
+        drawn = ahead.charts(annex)
+
+    assert ahead.drawn_in == child and drawn_by() == [(child, "svg")]
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    assert drawn == charts.render_charts(annex)
+
+
+def test_where_no_child_can_be_forked_the_render_draws_the_charts(annex, drawn_by, monkeypatch, caplog):
+    def no_fork():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with charts.ChartsAhead() as ahead:
+        ahead.start(annex)
+        assert ahead.pid is None
+        drawn = ahead.charts(annex)
+
+    assert drawn_by() == [(os.getpid(), "svg")]
+    assert ahead.drawn_in == os.getpid() and drawn
+    assert "No child for the charts drawn ahead" in caplog.text
 
 
 def test_a_child_that_hangs_is_killed_and_the_render_draws_the_charts(annex, drawn_by, caplog):
