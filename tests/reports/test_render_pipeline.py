@@ -150,11 +150,17 @@ def drawn_by(monkeypatch, tmp_path):
     return Calls()
 
 
-def test_charts_drawn_ahead_come_from_another_process_and_equal_those_drawn_here(annex, drawn_by):
-    with charts.ChartsAhead() as ahead:
+def draw_ahead(annex, **options):
+    """Draw ``annex``'s charts ahead, as the render does: (the ChartsAhead, its child's pid, the charts)."""
+    with charts.ChartsAhead(**options) as ahead:
         ahead.start(annex)
         child = ahead.pid
         drawn = ahead.charts(annex)
+    return ahead, child, drawn
+
+
+def test_charts_drawn_ahead_come_from_another_process_and_equal_those_drawn_here(annex, drawn_by):
+    ahead, child, drawn = draw_ahead(annex)
 
     assert child is not None and child != os.getpid()
     assert ahead.drawn_in == child
@@ -179,10 +185,7 @@ def test_charts_of_an_annex_not_started_are_drawn_here(annex, drawn_by):
 
 def test_a_child_that_fails_leaves_the_charts_to_the_render_which_logs_why(annex, drawn_by, caplog):
     drawn_by.child("raise")
-    with charts.ChartsAhead() as ahead:
-        ahead.start(annex)
-        child = ahead.pid
-        drawn = ahead.charts(annex)
+    ahead, child, drawn = draw_ahead(annex)
 
     assert ahead.drawn_in == os.getpid()
     assert [pid for pid, _ in drawn_by()] == [child, os.getpid()]
@@ -192,10 +195,7 @@ def test_a_child_that_fails_leaves_the_charts_to_the_render_which_logs_why(annex
 
 def test_a_child_that_dies_leaves_the_charts_to_the_render_which_logs_its_exit(annex, drawn_by, caplog):
     drawn_by.child("die")
-    with charts.ChartsAhead() as ahead:
-        ahead.start(annex)
-        child = ahead.pid
-        drawn = ahead.charts(annex)
+    ahead, child, drawn = draw_ahead(annex)
 
     assert [pid for pid, _ in drawn_by()] == [child, os.getpid()]
     assert ahead.drawn_in == os.getpid() and drawn == charts.render_charts(annex)
@@ -212,10 +212,7 @@ def test_charts_drawn_ahead_are_taken_when_someone_else_reaped_the_child(annex, 
         raise ChildProcessError(10, "No child processes")
 
     monkeypatch.setattr(os, "waitpid", reaped_elsewhere)
-    with charts.ChartsAhead() as ahead:
-        ahead.start(annex)
-        child = ahead.pid
-        drawn = ahead.charts(annex)
+    ahead, child, drawn = draw_ahead(annex)
 
     assert ahead.drawn_in == child and drawn_by() == [(child, "svg")]
     monkeypatch.setattr(os, "waitpid", waitpid)
@@ -240,10 +237,7 @@ def test_where_no_child_can_be_forked_the_render_draws_the_charts(annex, drawn_b
 def test_a_child_that_hangs_is_killed_and_the_render_draws_the_charts(annex, drawn_by, caplog):
     drawn_by.child("hang")
     started = time.monotonic()
-    with charts.ChartsAhead(timeout=1.0) as ahead:
-        ahead.start(annex)
-        child = ahead.pid
-        drawn = ahead.charts(annex)
+    ahead, child, drawn = draw_ahead(annex, timeout=1.0)
 
     assert time.monotonic() - started < 30
     assert ahead.drawn_in == os.getpid() and drawn == charts.render_charts(annex)
