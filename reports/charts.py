@@ -12,6 +12,7 @@ salt, no date), so the same snapshot gives the same chart.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -377,14 +378,11 @@ class ChartsAhead:
         status = None
         if self.pid is not None:
             if kill:
-                try:
+                with contextlib.suppress(ProcessLookupError):  # it has exited and been reaped
                     os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            try:
+            # A pool that reaps its own children may have taken the status first: unknown (None).
+            with contextlib.suppress(ChildProcessError):
                 status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
-            except ChildProcessError:
-                pass
             self.pid = None
         if self._pipe is not None:
             os.close(self._pipe)
